@@ -1,0 +1,605 @@
+//! A model card as a small document model: one pulldown-cmark pass with source
+//! offsets, keeping what the rules need (headings, text blocks, tables, links), each
+//! with 1-based line numbers as git counts them.
+
+use crate::text::{LineIndex, SlugCounter};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// Markdown as GitHub renders it: tables, strikethrough, task lists, footnotes, and
+/// YAML front matter (which is skipped, never read as headings or rules).
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// Why bytes could not be read as a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    TooLarge { size: usize, limit: usize },
+    Binary,
+    Utf16,
+    NotUtf8 { line: usize },
+}
+
+impl Unreadable {
+    pub fn explain(&self) -> String {
+        match self {
+            Unreadable::TooLarge { size, limit } => format!(
+                "This file is {size} bytes, over the limit of {limit} bytes, so it was not checked. \
+                 A model card should be a short Markdown text; move large content (data, logs) to separate files."
+            ),
+            Unreadable::Binary => "This file contains NUL bytes, so it looks binary, not Markdown text. \
+                 Save the model card as plain UTF-8 text."
+                .to_string(),
+            Unreadable::Utf16 => "This file is encoded as UTF-16. Save it as UTF-8 \
+                 (in most editors: \"Save with encoding\" → UTF-8)."
+                .to_string(),
+            Unreadable::NotUtf8 { line } => format!(
+                "This file is not valid UTF-8 text (first bad byte on line {line}). \
+                 Save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)."
+            ),
+        }
+    }
+}
+
+/// Decodes card bytes: strips a UTF-8 BOM, refuses binary, UTF-16 and invalid UTF-8.
+pub fn decode(bytes: &[u8], limit: usize) -> Result<&str, Unreadable> {
+    if bytes.len() > limit {
+        return Err(Unreadable::TooLarge {
+            size: bytes.len(),
+            limit,
+        });
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Unreadable::Utf16);
+    }
+    if bytes.contains(&0) {
+        return Err(Unreadable::Binary);
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let upto = &bytes[..e.valid_up_to()];
+        Unreadable::NotUtf8 {
+            line: upto.iter().filter(|b| **b == b'\n').count() + 1,
+        }
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    /// Rendered text (markup removed), whitespace collapsed.
+    pub text: String,
+    pub slug: String,
+    pub line: usize,
+    pub end_line: usize,
+    /// The heading's source, for suggestions that keep what the author wrote.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    Item,
+    Cell,
+}
+
+/// A leaf of text: a paragraph, a list item's own text (nested lists are their own
+/// blocks), a table cell, or a heading.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Range into `Card::plain`.
+    pub text: Range<usize>,
+    /// Range into `Card::segs`: where pieces of the text came from in the source.
+    pub segs: Range<usize>,
+    pub line: usize,
+    pub end_line: usize,
+    /// Index of the heading this block sits under (None: before the first heading).
+    pub section: Option<usize>,
+    /// Every visible character outside the leading bold label is emphasised.
+    pub emphasized: bool,
+    /// The leading bold text, when the block starts with one (`**Developed by:**`).
+    pub strong_label: Option<String>,
+    /// A list item with a nested list or other block content under it.
+    pub has_children: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableRow {
+    pub line: usize,
+    /// The row's source text from its first character to the end of its line.
+    pub raw: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub header: TableRow,
+    pub rows: Vec<TableRow>,
+    pub section: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub dest: String,
+    pub line: usize,
+    pub is_image: bool,
+    pub section: Option<usize>,
+}
+
+/// Content that is not text blocks but still fills a section (code, HTML, images).
+#[derive(Debug, Clone)]
+pub struct OtherContent {
+    pub section: Option<usize>,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Card {
+    pub text: String,
+    pub lines: LineIndex,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+    pub plain: String,
+    /// (offset in `plain`, offset in `text`) at the start of each text piece.
+    pub segs: Vec<(usize, usize)>,
+    pub tables: Vec<Table>,
+    pub links: Vec<Link>,
+    pub other_content: Vec<OtherContent>,
+    /// Explicit HTML anchors (`id="…"`, `name="…"`), valid link targets too.
+    pub html_anchors: Vec<String>,
+    /// Lines of thematic breaks (`---`), which the template uses to fence its
+    /// preamble and footer.
+    pub thematic_breaks: Vec<usize>,
+}
+
+struct Frame {
+    kind: BlockKind,
+    /// The frame's own text; nested blocks interrupt it, so it is gathered here and
+    /// moved into the card's arena when the frame closes.
+    buf: String,
+    segs: Vec<(usize, usize)>,
+    src_start: usize,
+    emph_chars: usize,
+    plain_chars: usize,
+    strong_label: Option<String>,
+    strong_open: Option<usize>,
+    has_children: bool,
+}
+
+impl Card {
+    /// Parses decoded card text. Never fails: Markdown has no syntax errors.
+    pub fn parse(text: &str) -> Card {
+        let mut card = Card {
+            text: text.to_string(),
+            lines: LineIndex::new(text),
+            ..Card::default()
+        };
+        card.read_events();
+        card
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.lines.line_count(self.text.len()).max(1)
+    }
+
+    pub fn line_text(&self, line: usize) -> &str {
+        self.lines.line_text(&self.text, line).unwrap_or("")
+    }
+
+    pub fn block_text(&self, b: &Block) -> &str {
+        &self.plain[b.text.clone()]
+    }
+
+    /// Source line of a byte offset inside a block's plain text.
+    pub fn line_of_plain(&self, b: &Block, plain_off: usize) -> usize {
+        let segs = &self.segs[b.segs.clone()];
+        let i = segs.partition_point(|(p, _)| *p <= plain_off);
+        match i.checked_sub(1).and_then(|i| segs.get(i)) {
+            Some((p, s)) => {
+                // Text within one piece may itself span lines (code spans, soft breaks
+                // are separate pieces, but be safe).
+                let src = s + (plain_off - p);
+                self.lines.line(src.min(self.text.len()))
+            }
+            None => b.line,
+        }
+    }
+
+    /// The heading a section index points at, and the end (exclusive) of that
+    /// section's own body: the next heading of any level.
+    pub fn section_heading(&self, section: usize) -> &Heading {
+        &self.headings[section]
+    }
+
+    fn read_events(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        let parser = Parser::new_ext(&text, markdown_options()).into_offset_iter();
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut heading: Option<(HeadingLevel, usize)> = None;
+        let mut heading_frame_start = 0usize;
+        let mut emph_depth = 0usize;
+        let mut in_metadata = false;
+        let mut in_code = false;
+        let mut current_table: Option<Table> = None;
+        let mut slugs = SlugCounter::default();
+        let mut item_depth_frames: Vec<usize> = Vec::new();
+
+        for (event, range) in parser {
+            match event {
+                Event::Start(tag) => match tag {
+                    Tag::Heading { level, .. } => {
+                        heading = Some((level, range.start));
+                        heading_frame_start = frames.len();
+                        frames.push(self.open_frame(BlockKind::Heading, range.start));
+                    }
+                    Tag::Paragraph => {
+                        // A paragraph inside a list item continues the item's own text
+                        // (loose lists) unless the item already has text.
+                        let reuse = matches!(frames.last(), Some(f) if f.kind == BlockKind::Item
+                            && f.buf.is_empty());
+                        if !reuse {
+                            if let Some(f) = frames.last_mut() {
+                                f.has_children = true;
+                            }
+                            frames.push(self.open_frame(BlockKind::Paragraph, range.start));
+                        }
+                    }
+                    Tag::Item => {
+                        if let Some(f) = frames.last_mut() {
+                            f.has_children = true;
+                        }
+                        item_depth_frames.push(frames.len());
+                        frames.push(self.open_frame(BlockKind::Item, range.start));
+                    }
+                    Tag::List(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => {
+                        if let Some(f) = frames.last_mut() {
+                            f.has_children = true;
+                        }
+                    }
+                    Tag::TableCell => {
+                        frames.push(self.open_frame(BlockKind::Cell, range.start));
+                    }
+                    Tag::Table(_) => {
+                        current_table = Some(Table {
+                            header: self.row(&text, range.start),
+                            rows: Vec::new(),
+                            section: self.current_section(),
+                        });
+                    }
+                    Tag::TableHead => {
+                        if let Some(t) = current_table.as_mut() {
+                            t.header = self.row(&text, range.start);
+                        }
+                    }
+                    Tag::TableRow => {
+                        let row = self.row(&text, range.start);
+                        if let Some(t) = current_table.as_mut() {
+                            t.rows.push(row);
+                        }
+                    }
+                    Tag::Emphasis => emph_depth += 1,
+                    Tag::Strong => {
+                        if let Some(f) = frames.last_mut() {
+                            if f.strong_label.is_none()
+                                && f.strong_open.is_none()
+                                && f.buf.trim().is_empty()
+                            {
+                                f.strong_open = Some(f.buf.len());
+                            }
+                        }
+                    }
+                    Tag::Link { dest_url, .. } => self.links.push(Link {
+                        dest: dest_url.to_string(),
+                        line: self.lines.line(range.start),
+                        is_image: false,
+                        section: self.current_section(),
+                    }),
+                    Tag::Image { dest_url, .. } => {
+                        self.links.push(Link {
+                            dest: dest_url.to_string(),
+                            line: self.lines.line(range.start),
+                            is_image: true,
+                            section: self.current_section(),
+                        });
+                        self.other_content.push(OtherContent {
+                            section: self.current_section(),
+                            line: self.lines.line(range.start),
+                        });
+                    }
+                    Tag::CodeBlock(_) => {
+                        in_code = true;
+                        self.other_content.push(OtherContent {
+                            section: self.current_section(),
+                            line: self.lines.line(range.start),
+                        });
+                    }
+                    Tag::MetadataBlock(_) => in_metadata = true,
+                    Tag::HtmlBlock => {}
+                    _ => {}
+                },
+                Event::End(end) => match end {
+                    TagEnd::Heading(_) => {
+                        if frames.len() > heading_frame_start {
+                            while frames.len() > heading_frame_start + 1 {
+                                let f = frames.pop().expect("frame");
+                                self.close_frame(f, range.end);
+                            }
+                            let f = frames.pop().expect("heading frame");
+                            let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
+                            let raw = f.buf.clone();
+                            let htext = crate::text::collapse_ws(&raw);
+                            let slug = slugs.next(&htext);
+                            let line = self.lines.line(start);
+                            let end_line = self.lines.line(range.end.saturating_sub(1).max(start));
+                            self.headings.push(Heading {
+                                level: level as u8,
+                                text: htext,
+                                slug,
+                                line,
+                                end_line,
+                                range: range.clone(),
+                            });
+                            self.close_frame(f, range.end);
+                        }
+                    }
+                    TagEnd::Paragraph | TagEnd::TableCell => {
+                        if let Some(f) = frames.last() {
+                            let is_item_reuse = f.kind == BlockKind::Item && end == TagEnd::Paragraph;
+                            if !is_item_reuse {
+                                let f = frames.pop().expect("frame");
+                                self.close_frame(f, range.end);
+                            }
+                        }
+                    }
+                    TagEnd::Item => {
+                        if let Some(depth) = item_depth_frames.pop() {
+                            while frames.len() > depth {
+                                let f = frames.pop().expect("frame");
+                                self.close_frame(f, range.end);
+                            }
+                        }
+                    }
+                    TagEnd::Table => {
+                        if let Some(t) = current_table.take() {
+                            self.tables.push(t);
+                        }
+                    }
+                    TagEnd::Emphasis => emph_depth = emph_depth.saturating_sub(1),
+                    TagEnd::Strong => {
+                        if let Some(f) = frames.last_mut() {
+                            if let Some(open) = f.strong_open.take() {
+                                f.strong_label = Some(f.buf[open..].trim().to_string());
+                            }
+                        }
+                    }
+                    TagEnd::CodeBlock => in_code = false,
+                    TagEnd::MetadataBlock(_) => in_metadata = false,
+                    _ => {}
+                },
+                Event::Text(t) | Event::Code(t) => {
+                    if in_metadata {
+                        continue;
+                    }
+                    if in_code {
+                        continue;
+                    }
+                    self.push_text(&mut frames, &t, range.start, emph_depth > 0);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(f) = frames.last_mut() {
+                        if !f.buf.is_empty() {
+                            f.buf.push(' ');
+                        }
+                    }
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    self.read_html(&h, range.start);
+                }
+                Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    self.push_text(&mut frames, &t, range.start, emph_depth > 0);
+                }
+                Event::Rule => self.thematic_breaks.push(self.lines.line(range.start)),
+                Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            }
+        }
+        while let Some(f) = frames.pop() {
+            self.close_frame(f, text.len());
+        }
+        if let Some(t) = current_table.take() {
+            self.tables.push(t);
+        }
+        self.text = text;
+    }
+
+    fn current_section(&self) -> Option<usize> {
+        self.headings.len().checked_sub(1)
+    }
+
+    fn open_frame(&self, kind: BlockKind, src_start: usize) -> Frame {
+        Frame {
+            kind,
+            buf: String::new(),
+            segs: Vec::new(),
+            src_start,
+            emph_chars: 0,
+            plain_chars: 0,
+            strong_label: None,
+            strong_open: None,
+            has_children: false,
+        }
+    }
+
+    fn push_text(&mut self, frames: &mut [Frame], t: &str, src: usize, emphasized: bool) {
+        let Some(f) = frames.last_mut() else { return };
+        f.segs.push((f.buf.len(), src));
+        f.buf.push_str(t);
+        let visible = t.chars().filter(|c| !c.is_whitespace()).count();
+        if f.strong_open.is_none() {
+            if emphasized {
+                f.emph_chars += visible;
+            } else {
+                f.plain_chars += visible;
+            }
+        }
+    }
+
+    fn close_frame(&mut self, f: Frame, src_end: usize) {
+        let base = self.plain.len();
+        self.plain.push_str(&f.buf);
+        let text = base..self.plain.len();
+        let segs_start = self.segs.len();
+        self.segs.extend(f.segs.iter().map(|(p, s)| (p + base, *s)));
+        let line = self.lines.line(f.src_start);
+        let end_line = self
+            .lines
+            .line(src_end.saturating_sub(1).max(f.src_start))
+            .max(line);
+        // Tight nested lists end an item's own text at the nested list's first line.
+        let end_line = if f.has_children && f.kind == BlockKind::Item {
+            self.segs[segs_start..]
+                .last()
+                .map(|(_, s)| self.lines.line(*s))
+                .unwrap_or(line)
+                .max(line)
+        } else {
+            end_line
+        };
+        // A frame may have received no text (empty item): keep it, it is an empty field.
+        let strong_label = f.strong_label.filter(|l| !l.is_empty());
+        let emphasized = f.emph_chars > 0 && f.plain_chars == 0;
+        self.blocks.push(Block {
+            kind: f.kind,
+            text,
+            segs: segs_start..self.segs.len(),
+            line,
+            end_line,
+            section: if f.kind == BlockKind::Heading {
+                self.headings.len().checked_sub(1)
+            } else {
+                self.current_section()
+            },
+            emphasized,
+            strong_label,
+            has_children: f.has_children,
+        });
+    }
+
+    fn row(&self, text: &str, start: usize) -> TableRow {
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
+        TableRow {
+            line: self.lines.line(start),
+            raw: start..end,
+        }
+    }
+
+    fn read_html(&mut self, html: &str, start: usize) {
+        let trimmed = html.trim();
+        if trimmed.is_empty() || trimmed.starts_with("<!--") {
+            return;
+        }
+        // Non-comment HTML (an HTML table, an image) is content a reader sees.
+        if !trimmed.starts_with("</") && !trimmed.starts_with("<br") {
+            self.other_content.push(OtherContent {
+                section: self.current_section(),
+                line: self.lines.line(start),
+            });
+        }
+        for key in ["id=\"", "name=\"", "id='", "name='"] {
+            let mut rest = html;
+            while let Some(i) = rest.find(key) {
+                let after = &rest[i + key.len()..];
+                let quote = key.as_bytes()[key.len() - 1] as char;
+                if let Some(j) = after.find(quote) {
+                    self.html_anchors.push(after[..j].to_string());
+                    rest = &after[j..];
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_and_lines() {
+        let c = Card::parse("---\ntitle: x\n---\n# Title\n\ntext\n\n## Sub *part*\n```\n# not\n```\n");
+        let hs: Vec<_> = c
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str(), h.line))
+            .collect();
+        assert_eq!(hs, vec![(1, "Title", 4), (2, "Sub part", 8)]);
+    }
+
+    #[test]
+    fn items_fields_and_emphasis() {
+        let c = Card::parse("# A\n\n- **Developed by:** *[Name]*\n- plain *and emph*\n- *all emph*\n");
+        let items: Vec<_> = c
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Item)
+            .collect();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].strong_label.as_deref(), Some("Developed by:"));
+        assert!(items[0].emphasized);
+        assert!(!items[1].emphasized);
+        assert!(items[2].emphasized);
+        assert_eq!(c.block_text(items[0]), "Developed by: [Name]");
+        assert_eq!(items[2].line, 5);
+    }
+
+    #[test]
+    fn nested_items_are_separate_blocks() {
+        let c = Card::parse("- outer\n  - inner one\n  - inner two\n");
+        let texts: Vec<_> = c.blocks.iter().map(|b| (c.block_text(b), b.line)).collect();
+        assert!(texts.contains(&("outer", 1)));
+        assert!(texts.contains(&("inner two", 3)));
+        assert!(c.blocks.iter().any(|b| b.has_children));
+    }
+
+    #[test]
+    fn multi_line_paragraph_maps_lines() {
+        let c = Card::parse("para one\nTODO here\n");
+        let b = &c.blocks[0];
+        let off = c.block_text(b).find("TODO").unwrap();
+        assert_eq!(c.line_of_plain(b, off), 2);
+    }
+
+    #[test]
+    fn tables_keep_raw_rows() {
+        let c = Card::parse("| a | b |\n|---|---|\n| 1 | 2 | 3 |\n| 4 |\n");
+        assert_eq!(c.tables.len(), 1);
+        let t = &c.tables[0];
+        assert_eq!(t.header.line, 1);
+        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(&c.text[t.rows[0].raw.clone()], "| 1 | 2 | 3 |");
+    }
+
+    #[test]
+    fn decode_rejects_bad_bytes() {
+        assert_eq!(decode(b"\xEF\xBB\xBF# A", 100), Ok("# A"));
+        assert_eq!(decode(b"a\0b", 100), Err(Unreadable::Binary));
+        assert_eq!(decode(b"\xFF\xFEa\0", 100), Err(Unreadable::Utf16));
+        assert_eq!(decode(b"ok\n\xC3(", 100), Err(Unreadable::NotUtf8 { line: 2 }));
+        assert!(matches!(decode(b"12345", 4), Err(Unreadable::TooLarge { .. })));
+    }
+
+    #[test]
+    fn html_anchors_and_comments() {
+        let c = Card::parse("<a name=\"top\"></a>\n\n<!-- hidden -->\n");
+        assert_eq!(c.html_anchors, vec!["top".to_string()]);
+    }
+}

@@ -1,0 +1,225 @@
+//! `.modelcard-review.toml`: which template, which files, which sections are optional,
+//! rule severities, field label aliases and extra placeholder patterns. Everything a
+//! hub decides lives here or in its template, never in Rust code.
+
+use crate::finding::{FailOn, Severity};
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_CONFIG_NAME: &str = ".modelcard-review.toml";
+pub const DEFAULT_MAX_FILE_SIZE: usize = 1024 * 1024;
+
+/// A rule's configured level: a severity, or switched off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    template: Option<PathBuf>,
+    paths: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    fail_on: Option<String>,
+    optional_sections: Option<Vec<String>>,
+    max_file_size: Option<usize>,
+    rules: Option<BTreeMap<String, String>>,
+    field_aliases: Option<BTreeMap<String, Vec<String>>>,
+    placeholders: Option<RawPlaceholders>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPlaceholders {
+    patterns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Template file; None: the embedded default.
+    pub template: Option<PathBuf>,
+    pub paths: Vec<String>,
+    pub exclude: Vec<String>,
+    pub fail_on: FailOn,
+    pub optional_sections: Vec<String>,
+    pub max_file_size: usize,
+    pub rule_levels: BTreeMap<String, Level>,
+    /// Template field label → labels accepted in its place.
+    pub field_aliases: BTreeMap<String, Vec<String>>,
+    pub placeholder_patterns: Vec<regex::Regex>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            template: None,
+            paths: vec!["**/README.md".to_string()],
+            exclude: Vec::new(),
+            fail_on: FailOn::Error,
+            optional_sections: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rule_levels: BTreeMap::new(),
+            field_aliases: BTreeMap::new(),
+            placeholder_patterns: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads a config file; relative paths inside it are taken from its folder.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse(&text, base).with_context(|| format!("invalid config file {}", path.display()))
+    }
+
+    /// Finds `.modelcard-review.toml` in `root`, if present.
+    pub fn discover(root: &Path) -> Result<Option<Config>> {
+        let p = root.join(DEFAULT_CONFIG_NAME);
+        if p.is_file() {
+            Config::load(&p).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub fn parse(text: &str, base: &Path) -> Result<Config> {
+        // toml's message names the key and shows the offending line.
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
+        let mut cfg = Config::default();
+        if let Some(t) = raw.template {
+            cfg.template = Some(if t.is_absolute() { t } else { base.join(t) });
+        }
+        if let Some(p) = raw.paths {
+            if p.is_empty() {
+                bail!("key `paths`: give at least one glob, e.g. paths = [\"**/README.md\"]");
+            }
+            cfg.paths = p;
+        }
+        if let Some(e) = raw.exclude {
+            cfg.exclude = e;
+        }
+        for (key, globs) in [("paths", &cfg.paths), ("exclude", &cfg.exclude)] {
+            for g in globs {
+                globset::Glob::new(g).with_context(|| format!("key `{key}`: bad glob {g:?}"))?;
+            }
+        }
+        if let Some(f) = raw.fail_on {
+            cfg.fail_on = FailOn::parse(&f).with_context(|| {
+                format!("key `fail-on`: {f:?} is not one of error, warning, notice, never")
+            })?;
+        }
+        if let Some(o) = raw.optional_sections {
+            cfg.optional_sections = o;
+        }
+        if let Some(m) = raw.max_file_size {
+            if m == 0 {
+                bail!("key `max-file-size`: must be more than 0 bytes");
+            }
+            cfg.max_file_size = m;
+        }
+        for (rule, level) in raw.rules.unwrap_or_default() {
+            if crate::rules::rule_info(&rule).is_none() {
+                bail!(
+                    "key `rules.{rule}`: no rule has this id; `modelcard-review rules` lists them ({})",
+                    crate::rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+                );
+            }
+            let lvl = parse_level(&level)
+                .with_context(|| format!("key `rules.{rule}`: {level:?} is not one of error, warning, notice, off"))?;
+            cfg.rule_levels.insert(rule, lvl);
+        }
+        if let Some(a) = raw.field_aliases {
+            cfg.field_aliases = a;
+        }
+        if let Some(p) = raw.placeholders {
+            for pat in p.patterns.unwrap_or_default() {
+                let re = regex::RegexBuilder::new(&pat)
+                    .size_limit(1 << 20)
+                    .build()
+                    .with_context(|| format!("key `placeholders.patterns`: bad regular expression {pat:?}"))?;
+                if re.is_match("") {
+                    bail!("key `placeholders.patterns`: {pat:?} matches empty text, so it would flag every line");
+                }
+                cfg.placeholder_patterns.push(re);
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The configured level of a rule, or its default severity.
+    pub fn level(&self, rule: &str) -> Level {
+        if let Some(l) = self.rule_levels.get(rule) {
+            return *l;
+        }
+        match crate::rules::rule_info(rule) {
+            Some(r) => Level::On(r.default_severity),
+            None => Level::Off,
+        }
+    }
+
+    pub fn set_level(&mut self, rule: &str, level: Level) {
+        self.rule_levels.insert(rule.to_string(), level);
+    }
+}
+
+pub fn parse_level(s: &str) -> Option<Level> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "off" | "none" => Some(Level::Off),
+        "error" => Some(Level::On(Severity::Error)),
+        "warning" | "warn" => Some(Level::On(Severity::Warning)),
+        "notice" | "note" | "info" => Some(Level::On(Severity::Notice)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_full_config() {
+        let c = Config::parse(
+            r#"
+template = "docs/template.md"
+paths = ["models/**/README.md"]
+fail-on = "warning"
+optional-sections = ["Glossary"]
+[rules]
+template-text = "off"
+table-shape = "error"
+[field-aliases]
+"RI-SCALE Model Hub compatibility" = ["BioImage.IO compatibility"]
+[placeholders]
+patterns = ['\bXXX\b']
+"#,
+            Path::new("/repo"),
+        )
+        .unwrap();
+        assert_eq!(c.template.clone().unwrap(), Path::new("/repo/docs/template.md"));
+        assert_eq!(c.fail_on, FailOn::Warning);
+        assert_eq!(c.level("template-text"), Level::Off);
+        assert_eq!(c.level("table-shape"), Level::On(Severity::Error));
+        assert_eq!(c.placeholder_patterns.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = Config::parse("[rules]\nno-such-rule = \"off\"\n", Path::new(".")).unwrap_err();
+        assert!(format!("{e:#}").contains("rules.no-such-rule"), "{e:#}");
+        let e = Config::parse("[rules]\nplaceholder = \"loud\"\n", Path::new(".")).unwrap_err();
+        assert!(format!("{e:#}").contains("rules.placeholder"), "{e:#}");
+        let e = Config::parse("colour = 1\n", Path::new(".")).unwrap_err();
+        assert!(format!("{e:#}").contains("colour"), "{e:#}");
+        let e = Config::parse("fail-on = \"sometimes\"\n", Path::new(".")).unwrap_err();
+        assert!(format!("{e:#}").contains("fail-on"), "{e:#}");
+        let e = Config::parse("[placeholders]\npatterns = ['(']\n", Path::new(".")).unwrap_err();
+        assert!(format!("{e:#}").contains("placeholders.patterns"), "{e:#}");
+    }
+}

@@ -1,0 +1,228 @@
+//! What the checker reports: one `Finding` per problem, on the line a reviewer would
+//! comment on, with a stable fingerprint that survives edits elsewhere in the card.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Notice,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Notice => "notice",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The level at which a run fails (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Notice,
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(s: &str) -> Option<FailOn> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "notice" => Some(FailOn::Notice),
+            "never" | "none" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Notice => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: usize,
+    pub end_line: usize,
+    pub message: String,
+    pub section: Option<String>,
+    pub field: Option<String>,
+    /// Replacement text for lines `line..=end_line`, when the fix is known.
+    pub suggestion: Option<String>,
+    /// Identifies the finding across pushes: rule, path, section, field and the
+    /// offending text, never the line number.
+    pub fingerprint: String,
+}
+
+/// A finding as a rule produces it, before the path and severity are attached.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub rule: &'static str,
+    pub line: usize,
+    pub end_line: usize,
+    pub message: String,
+    pub section: Option<String>,
+    pub field: Option<String>,
+    pub suggestion: Option<String>,
+    /// The text that makes this finding distinct within its section (a placeholder,
+    /// a link target…), part of the fingerprint.
+    pub subject: String,
+}
+
+impl Draft {
+    pub fn new(rule: &'static str, line: usize, message: String) -> Draft {
+        Draft {
+            rule,
+            line,
+            end_line: line,
+            message,
+            section: None,
+            field: None,
+            suggestion: None,
+            subject: String::new(),
+        }
+    }
+    pub fn section(mut self, s: impl Into<String>) -> Self {
+        self.section = Some(s.into());
+        self
+    }
+    pub fn section_opt(mut self, s: Option<String>) -> Self {
+        self.section = s;
+        self
+    }
+    pub fn field(mut self, f: impl Into<String>) -> Self {
+        self.field = Some(f.into());
+        self
+    }
+    pub fn field_opt(mut self, f: Option<String>) -> Self {
+        self.field = f;
+        self
+    }
+    pub fn end_line(mut self, l: usize) -> Self {
+        self.end_line = l.max(self.line);
+        self
+    }
+    pub fn suggestion(mut self, s: impl Into<String>) -> Self {
+        self.suggestion = Some(s.into());
+        self
+    }
+    pub fn subject(mut self, s: impl Into<String>) -> Self {
+        self.subject = s.into();
+        self
+    }
+
+    pub fn finish(self, path: &str, severity: Severity) -> Finding {
+        let subject = crate::text::normalized(&self.subject);
+        let fp = crate::text::fnv1a(&[
+            self.rule,
+            path,
+            self.section.as_deref().unwrap_or(""),
+            self.field.as_deref().unwrap_or(""),
+            &subject,
+        ]);
+        Finding {
+            rule: self.rule.to_string(),
+            severity,
+            path: path.to_string(),
+            line: self.line,
+            end_line: self.end_line.max(self.line),
+            message: self.message,
+            section: self.section,
+            field: self.field,
+            suggestion: self.suggestion,
+            fingerprint: format!("{fp:016x}"),
+        }
+    }
+}
+
+/// Counts per severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notices: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            c.add(f.severity);
+        }
+        c
+    }
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Notice => self.notices += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.notices
+    }
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        (self.errors > 0 && fail_on.fails(Severity::Error))
+            || (self.warnings > 0 && fail_on.fails(Severity::Warning))
+            || (self.notices > 0 && fail_on.fails(Severity::Notice))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_line() {
+        let a = Draft::new("placeholder", 3, "m".into())
+            .section("Model Description")
+            .subject("[Name]")
+            .finish("a/README.md", Severity::Error);
+        let b = Draft::new("placeholder", 30, "other".into())
+            .section("Model Description")
+            .subject("[Name]")
+            .finish("a/README.md", Severity::Error);
+        assert_eq!(a.fingerprint, b.fingerprint);
+        let c = Draft::new("placeholder", 3, "m".into())
+            .section("Model Sources")
+            .subject("[Name]")
+            .finish("a/README.md", Severity::Error);
+        assert_ne!(a.fingerprint, c.fingerprint);
+    }
+
+    #[test]
+    fn fail_levels() {
+        let c = Counts {
+            errors: 0,
+            warnings: 1,
+            notices: 0,
+        };
+        assert!(!c.fails(FailOn::Error));
+        assert!(c.fails(FailOn::Warning));
+        assert!(c.fails(FailOn::Notice));
+        assert!(!c.fails(FailOn::Never));
+    }
+}

@@ -1,0 +1,133 @@
+//! What is known about each text block, computed once per card and read by several
+//! rules: its placeholders, whether it repeats a template instruction, whether it is
+//! real content, and the field label it opens with.
+
+use crate::card::{Block, BlockKind, Card};
+use crate::config::Config;
+use crate::matcher::PlaceholderHit;
+use crate::template::Spec;
+use crate::text::{collapse_ws, normalize_words};
+
+#[derive(Debug, Clone)]
+pub struct FieldAt {
+    /// Lower-cased, whitespace collapsed.
+    pub key: String,
+    /// As written.
+    pub label: String,
+    /// Offset in the block's text where the value starts (after the colon).
+    pub value_start: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Per block: range into `hits`.
+    pub hit_ranges: Vec<std::ops::Range<usize>>,
+    pub hits: Vec<PlaceholderHit>,
+    /// Per block: the template instruction it repeats.
+    pub template_text: Vec<Option<usize>>,
+    /// Per block: it tells the reader something (not empty, not only placeholders,
+    /// not template text, not a bare field label).
+    pub content: Vec<bool>,
+    pub field: Vec<Option<FieldAt>>,
+}
+
+/// The longest text before a colon that is still read as a field label.
+const MAX_LABEL_CHARS: usize = 80;
+
+impl Facts {
+    pub fn build(spec: &Spec, _cfg: &Config, card: &Card) -> Facts {
+        let n = card.blocks.len();
+        let mut f = Facts {
+            hit_ranges: Vec::with_capacity(n),
+            hits: Vec::new(),
+            template_text: Vec::with_capacity(n),
+            content: Vec::with_capacity(n),
+            field: Vec::with_capacity(n),
+        };
+        let mut scratch_hits = Vec::new();
+        let mut norm = String::new();
+        let mut scratch = Vec::new();
+        for b in &card.blocks {
+            let text = card.block_text(b);
+            spec.matcher.find(text, b.kind == BlockKind::Cell, &mut scratch_hits);
+            let start = f.hits.len();
+            f.hits.extend(scratch_hits.drain(..));
+            f.hit_ranges.push(start..f.hits.len());
+
+            let field = field_at(b, text);
+            let tt = if matches!(b.kind, BlockKind::Paragraph | BlockKind::Item) {
+                normalize_words(text, &mut norm);
+                spec.match_instruction(&norm, b.emphasized, &mut scratch)
+            } else {
+                None
+            };
+            f.template_text.push(tt);
+            let content = b.kind != BlockKind::Heading
+                && tt.is_none()
+                && (has_words_outside(text, field.as_ref().map_or(0, |x| x.value_start), &f.hits[start..])
+                    || b.has_children && field.is_none());
+            f.content.push(content);
+            f.field.push(field);
+        }
+        f
+    }
+
+    pub fn hits_of(&self, block: usize) -> &[PlaceholderHit] {
+        &self.hits[self.hit_ranges[block].clone()]
+    }
+}
+
+/// `**Label:** value`, `**Label**: value` or `Label: value` at the start of a block.
+fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
+    if !matches!(b.kind, BlockKind::Item | BlockKind::Paragraph) {
+        return None;
+    }
+    let colon = match &b.strong_label {
+        Some(l) if l.ends_with(':') => text.find(l.as_str()).map(|i| i + l.len() - 1),
+        _ => None,
+    }
+    .or_else(|| {
+        let c = text.find(':')?;
+        (c <= MAX_LABEL_CHARS && !text[c..].starts_with("://")).then_some(c)
+    })?;
+    let label = text[..colon].trim();
+    if label.is_empty() || label.split_whitespace().count() > 10 {
+        return None;
+    }
+    Some(FieldAt {
+        key: collapse_ws(label).to_lowercase(),
+        label: collapse_ws(label),
+        value_start: colon + 1,
+    })
+}
+
+/// Some letter or digit from `from` on lies outside every placeholder hit.
+fn has_words_outside(text: &str, from: usize, hits: &[PlaceholderHit]) -> bool {
+    let mut pos = from;
+    for h in hits {
+        if h.range.end <= pos {
+            continue;
+        }
+        if h.range.start > pos && text[pos..h.range.start].chars().any(char::is_alphanumeric) {
+            return true;
+        }
+        pos = pos.max(h.range.end);
+    }
+    pos < text.len() && text[pos..].chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_outside_hits() {
+        let hit = |a, b| PlaceholderHit {
+            range: a..b,
+            kind: crate::matcher::PlaceholderKind::Generic,
+        };
+        assert!(!has_words_outside("Developed by: TODO", 13, &[hit(14, 18)]));
+        assert!(has_words_outside("Developed by: TODO later", 13, &[hit(14, 18)]));
+        assert!(!has_words_outside("x: *", 2, &[]));
+    }
+}

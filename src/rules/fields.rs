@@ -1,0 +1,125 @@
+//! Field rules: `missing-field` (a bold label the template puts in a section is absent)
+//! and `empty-field` (a label with nothing after it).
+
+use super::Context;
+use crate::finding::Draft;
+
+pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
+    let card = ctx.card;
+    // Blocks of each card section, so each section is scanned once.
+    let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); card.headings.len()];
+    for (bi, b) in card.blocks.iter().enumerate() {
+        if let (Some(s), Some(_)) = (b.section, ctx.facts.field[bi].as_ref()) {
+            by_section[s].push(bi);
+        }
+    }
+    for (c, m) in ctx.outline.card_to_spec.iter().enumerate() {
+        let Some((si, _)) = *m else { continue };
+        let spec = &ctx.spec.sections[si];
+        if spec.fields.is_empty() {
+            continue;
+        }
+        let section_name = if spec.title_slot { card.headings[c].text.clone() } else { spec.text.clone() };
+        for f in &spec.fields {
+            let found = by_section[c].iter().copied().find(|&bi| {
+                ctx.facts.field[bi]
+                    .as_ref()
+                    .is_some_and(|fa| f.accepted.iter().any(|a| *a == fa.key))
+            });
+            match found {
+                None => {
+                    let hint = f.hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+                    let h = &card.headings[c];
+                    out.push(
+                        Draft::new(
+                            "missing-field",
+                            h.line,
+                            format!(
+                                "The field **{}:** is missing from `{}`. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
+                                f.label,
+                                ctx.heading_display(c),
+                                f.label
+                            ),
+                        )
+                        .section(section_name.clone())
+                        .field(f.label.clone())
+                        .subject(f.label.clone()),
+                    );
+                }
+                Some(bi) => {
+                    let b = &card.blocks[bi];
+                    let fa = ctx.facts.field[bi].as_ref().expect("field");
+                    let text = card.block_text(b);
+                    let value = text[fa.value_start.min(text.len())..].trim();
+                    let value = value.trim_matches(|ch: char| ch == '*' || ch == '_' || ch.is_whitespace());
+                    if value.is_empty() && !b.has_children {
+                        let hint = f.hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+                        out.push(
+                            Draft::new(
+                                "empty-field",
+                                b.line,
+                                format!(
+                                    "The field **{}:** is empty. Write the information after the colon{hint}, or “Not applicable” and why.",
+                                    fa.label
+                                ),
+                            )
+                            .section(section_name.clone())
+                            .field(f.label.clone())
+                            .subject(f.label.clone()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    const T: &str = "# [Name]\n\n*Summary text goes here*\n\n# Details\n\n- **Developed by:** *[Names]*\n- **License:** *[License]*\n- **Software compatibility:** *[Software]*\n";
+
+    #[test]
+    fn missing_and_empty_fields() {
+        let s = spec_from(T);
+        let f = run(&s, "# M\n\nA model.\n\n# Details\n\n- **Developed by:**\n- Software compatibility: napari\n");
+        let m = only(&f, "missing-field");
+        assert_eq!(m.len(), 1, "{f:#?}");
+        assert_eq!(m[0].field.as_deref(), Some("License"));
+        assert_eq!(m[0].line, 5);
+        let e = only(&f, "empty-field");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, 7);
+        assert_eq!(e[0].field.as_deref(), Some("Developed by"));
+    }
+
+    #[test]
+    fn label_variants_are_accepted() {
+        let s = spec_from(T);
+        let f = run(
+            &s,
+            "# M\n\nA model.\n\n# Details\n\n- **Developed By**: Jo\n- License: MIT\n- **Software compatibility:**\n  - napari\n  - Fiji\n",
+        );
+        assert!(only(&f, "missing-field").is_empty(), "{f:#?}");
+        assert!(only(&f, "empty-field").is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn aliases_from_config() {
+        let cfg = crate::config::Config::parse(
+            "[field-aliases]\n\"Software compatibility\" = [\"BioImage.IO compatibility\"]\n",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let s = crate::template::Spec::from_markdown(T, "t", &cfg).unwrap();
+        let f = crate::rules::check_text(
+            &s,
+            &cfg,
+            "README.md",
+            "# M\n\nA model.\n\n# Details\n\n- **Developed by:** Jo\n- **License:** MIT\n- **BioImage.IO compatibility:** yes\n",
+            &crate::rules::NoOracle,
+        );
+        assert!(f.is_empty(), "{f:#?}");
+    }
+}

@@ -1,0 +1,224 @@
+//! Link rules: `broken-anchor` (a `#fragment` that no heading's GitHub anchor matches)
+//! and `broken-link` (a relative link or image whose file does not exist).
+
+use super::Context;
+use crate::finding::Draft;
+use crate::text::similarity;
+use std::collections::HashSet;
+
+pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
+    let card = ctx.card;
+    let mut anchors: HashSet<String> = card.headings.iter().map(|h| h.slug.clone()).collect();
+    anchors.extend(card.html_anchors.iter().map(|a| a.to_lowercase()));
+    for link in &card.links {
+        let dest = link.dest.trim();
+        if let Some(frag) = dest.strip_prefix('#') {
+            anchor(ctx, &anchors, frag, link.line, link.section, out);
+        } else if is_relative(dest) {
+            relative(ctx, dest, link.line, link.is_image, link.section, out);
+        }
+    }
+}
+
+fn anchor(ctx: &Context, anchors: &HashSet<String>, frag: &str, line: usize, section: Option<usize>, out: &mut Vec<Draft>) {
+    if frag.is_empty() {
+        return;
+    }
+    let decoded = percent_decode(frag).to_lowercase();
+    let decoded = decoded.strip_prefix("user-content-").unwrap_or(&decoded).to_string();
+    if anchors.contains(&decoded) {
+        return;
+    }
+    let mut d = Draft::new("broken-anchor", line, String::new())
+        .section_opt(ctx.section_name(section))
+        .subject(frag.to_string());
+    // A link to a template section whose heading is missing or renamed is fixed by
+    // fixing the heading, not the link.
+    if let Some(s) = ctx.spec.sections.iter().find(|s| s.slug == decoded) {
+        d.message = format!(
+            "The link `#{frag}` points to the section `{}`, but no heading in this card has that anchor. Add or rename the heading to match the template; the link will then work.",
+            s.heading_line()
+        );
+        out.push(d);
+        return;
+    }
+    let best = ctx
+        .card
+        .headings
+        .iter()
+        .map(|h| (similarity(&decoded, &h.slug), &h.slug))
+        .filter(|(s, _)| *s >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, slug)) => {
+            d.message = format!(
+                "The link `#{frag}` matches no heading in this card. Did you mean `#{slug}`? GitHub makes a heading's anchor from its text: lower case, spaces as `-`, punctuation dropped."
+            );
+            let line_text = ctx.card.line_text(line);
+            let needle = format!("(#{frag})");
+            if line_text.contains(&needle) {
+                d = d.suggestion(line_text.replacen(&needle, &format!("(#{slug})"), 1));
+            }
+        }
+        None => {
+            d.message = format!(
+                "The link `#{frag}` matches no heading in this card. Point it at an existing heading (GitHub's anchor: the heading text in lower case, spaces as `-`, punctuation dropped) or remove it."
+            );
+        }
+    }
+    out.push(d);
+}
+
+fn is_relative(dest: &str) -> bool {
+    if dest.is_empty() || dest.starts_with("//") || dest.starts_with('<') {
+        return false;
+    }
+    // A scheme (`https:`, `mailto:`, `data:`) makes a link absolute.
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !(scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !scheme.is_empty())
+                || dest[..i].contains('/')
+        }
+        None => true,
+    }
+}
+
+fn relative(ctx: &Context, dest: &str, line: usize, is_image: bool, section: Option<usize>, out: &mut Vec<Draft>) {
+    let path_part = dest.split(['#', '?']).next().unwrap_or("");
+    if path_part.is_empty() {
+        return;
+    }
+    let decoded = percent_decode(path_part);
+    let what = if is_image { "image" } else { "link" };
+    let resolved = match resolve(ctx.path, &decoded) {
+        Some(p) => p,
+        None => {
+            out.push(
+                Draft::new(
+                    "broken-link",
+                    line,
+                    format!("The {what} `{dest}` points outside the repository. Link to a file inside the repository, or use a full https:// address."),
+                )
+                .section_opt(ctx.section_name(section))
+                .subject(dest.to_string()),
+            );
+            return;
+        }
+    };
+    if resolved.is_empty() {
+        return;
+    }
+    if ctx.oracle.exists(&resolved) == Some(false) {
+        out.push(
+            Draft::new(
+                "broken-link",
+                line,
+                format!(
+                    "The {what} `{dest}` points to `{resolved}`, which does not exist. Add the file to your pull request, or correct the path (it is relative to the card's folder)."
+                ),
+            )
+            .section_opt(ctx.section_name(section))
+            .subject(dest.to_string()),
+        );
+    }
+}
+
+/// Resolves a link target against the card's folder into a repository path;
+/// None when it climbs above the repository root.
+pub fn resolve(card_path: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    if !target.starts_with('/') {
+        let dir = card_path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        parts.extend(dir.split('/').filter(|p| !p.is_empty() && *p != "."));
+    }
+    for p in target.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::test_support::*;
+    use crate::rules::LinkOracle;
+
+    const T: &str = "# [Name]\n\n*Summary text goes here*\n\n# Table of Contents\n\n- [Model Details](#model-details)\n\n# Model Details\n\nx\n";
+
+    #[test]
+    fn anchors_are_checked() {
+        let s = spec_from(T);
+        let f = run(&s, "# M\n\nA model.\n\n# Table of Contents\n\n- [Model Details](#model-details)\n- [Extra](#extr)\n- [Gone](#nowhere-at-all)\n\n# Model Details\n\nx\n\n## Extra\n\ny\n");
+        let a = only(&f, "broken-anchor");
+        assert_eq!(a.len(), 2, "{f:#?}");
+        assert_eq!(a[0].suggestion.as_deref(), Some("- [Extra](#extra)"));
+        assert!(a[1].suggestion.is_none());
+    }
+
+    #[test]
+    fn anchor_to_renamed_template_section_blames_heading() {
+        let s = spec_from(T);
+        let f = run(&s, "# M\n\nA model.\n\n# Table of Contents\n\n- [Model Details](#model-details)\n\n# Model Detail\n\nx\n");
+        let a = only(&f, "broken-anchor");
+        assert_eq!(a.len(), 1);
+        assert!(a[0].suggestion.is_none());
+        assert!(a[0].message.contains("# Model Details"));
+    }
+
+    #[test]
+    fn resolve_paths() {
+        assert_eq!(resolve("models/a/README.md", "img/x.png").as_deref(), Some("models/a/img/x.png"));
+        assert_eq!(resolve("models/a/README.md", "../b/x.png").as_deref(), Some("models/b/x.png"));
+        assert_eq!(resolve("README.md", "../x.png"), None);
+        assert_eq!(resolve("models/a/README.md", "/docs/x.md").as_deref(), Some("docs/x.md"));
+        assert!(is_relative("img/a b.png"));
+        assert!(!is_relative("https://x.org"));
+        assert!(!is_relative("mailto:a@b"));
+    }
+
+    struct Only(&'static str);
+    impl LinkOracle for Only {
+        fn exists(&self, p: &str) -> Option<bool> {
+            Some(p == self.0)
+        }
+    }
+
+    #[test]
+    fn relative_links_use_the_oracle() {
+        let s = spec_from(T);
+        let card = "# M\n\nA model. ![fig](img/ok.png) ![bad](img/missing%20one.png) [up](../../../x)\n\n# Table of Contents\n\n- [Model Details](#model-details)\n\n# Model Details\n\n[site](https://example.org)\n";
+        let f = crate::rules::check_text(&s, &Config::default(), "models/a/README.md", card, &Only("models/a/img/ok.png"));
+        let b = only(&f, "broken-link");
+        assert_eq!(b.len(), 2, "{f:#?}");
+        assert!(b[0].message.contains("models/a/img/missing one.png") || b[1].message.contains("models/a/img/missing one.png"));
+    }
+}

@@ -1,0 +1,278 @@
+//! The rules: plain functions from (template spec, card) to findings. No rule does
+//! I/O; the one that checks relative links asks a `LinkOracle` passed in.
+//!
+//! `RULES` is the one source of truth for ids, default severities and the docs that
+//! `modelcard-review rules` prints and the README's rule table repeats.
+
+mod facts;
+mod fields;
+mod links;
+mod outline;
+mod placeholders;
+mod structure;
+mod tables;
+
+pub use facts::Facts;
+pub use outline::{MatchKind, Outline};
+
+use crate::card::{decode, Card};
+use crate::config::{Config, Level};
+use crate::finding::{Draft, Finding, Severity};
+use crate::template::Spec;
+
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+    pub why: &'static str,
+    pub bad: &'static str,
+    pub good: &'static str,
+}
+
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "missing-section",
+        default_severity: Severity::Error,
+        summary: "A heading of the template is absent from the card.",
+        why: "Reviewers and readers look for every section of the template; a missing one is information the hub requires.",
+        bad: "# Uses\n## Direct Use\n…\n## Out-of-Scope Use",
+        good: "# Uses\n## Direct Use\n…\n## Downstream Use\n…\n## Out-of-Scope Use",
+    },
+    RuleInfo {
+        id: "renamed-section",
+        default_severity: Severity::Error,
+        summary: "A heading is close to a missing template heading (case, typo, wording) and should be named exactly as in the template.",
+        why: "The table of contents and the hub's tools find sections by their exact names.",
+        bad: "# Training Detail",
+        good: "# Training Details",
+    },
+    RuleInfo {
+        id: "heading-level",
+        default_severity: Severity::Warning,
+        summary: "A template heading is used at the wrong level (number of `#`).",
+        why: "The level decides which section a heading belongs to; a wrong level breaks the card's outline.",
+        bad: "### Model Description",
+        good: "## Model Description",
+    },
+    RuleInfo {
+        id: "section-order",
+        default_severity: Severity::Warning,
+        summary: "A template section stands out of the template's order.",
+        why: "Readers compare cards side by side; the same order everywhere makes that possible.",
+        bad: "# Evaluation\n…\n# Training Details",
+        good: "# Training Details\n…\n# Evaluation",
+    },
+    RuleInfo {
+        id: "duplicate-section",
+        default_severity: Severity::Warning,
+        summary: "A template heading appears twice under the same parent.",
+        why: "Two sections of one name split the information and break the table of contents links.",
+        bad: "## Model Description\n…\n## Model Description",
+        good: "## Model Description\n…",
+    },
+    RuleInfo {
+        id: "empty-section",
+        default_severity: Severity::Error,
+        summary: "A template section has no content of its own and no filled subsection (instructions, placeholders and comments do not count).",
+        why: "An empty section looks complete in the outline but tells the reader nothing.",
+        bad: "## Direct Use\n\n*Explain how the model can be used…*",
+        good: "## Direct Use\n\nSegment nuclei in 2D fluorescence images of fixed cells.",
+    },
+    RuleInfo {
+        id: "placeholder",
+        default_severity: Severity::Error,
+        summary: "A placeholder is left in: one of the template's own (`[Model Name]`, `0.XX ± 0.XX`, `Condition A`) or a generic one (TODO, TBD, FIXME, [More Information Needed], Lorem ipsum).",
+        why: "A placeholder is a question the card has not answered yet.",
+        bad: "- **Developed by:** *[Name(s), Institution(s)]*",
+        good: "- **Developed by:** Jane Doe, EMBL Heidelberg",
+    },
+    RuleInfo {
+        id: "template-text",
+        default_severity: Severity::Warning,
+        summary: "Instruction or example text from the template is left in, verbatim or nearly.",
+        why: "The template's guidance is for the author, not the reader; left in, it reads as if it described this model.",
+        bad: "*Explain how this model can be fine-tuned or integrated into larger data analysis pipelines.*",
+        good: "The model can be fine-tuned on 20 annotated images with the provided notebook.",
+    },
+    RuleInfo {
+        id: "missing-field",
+        default_severity: Severity::Error,
+        summary: "A bold field label that the template puts in a section is absent from it.",
+        why: "Fields such as the license or the developers are what users look up first.",
+        bad: "## Model Description\n- **Developed by:** Jane Doe",
+        good: "## Model Description\n- **Developed by:** Jane Doe\n- **License:** MIT",
+    },
+    RuleInfo {
+        id: "empty-field",
+        default_severity: Severity::Error,
+        summary: "A field label has nothing after it.",
+        why: "An empty field looks answered at a glance but is not.",
+        bad: "- **License:**",
+        good: "- **License:** CC-BY-4.0",
+    },
+    RuleInfo {
+        id: "broken-anchor",
+        default_severity: Severity::Warning,
+        summary: "An in-document link (`#fragment`, as in the table of contents) matches no heading's anchor.",
+        why: "A reader clicking the link goes nowhere.",
+        bad: "- [Training Details](#training-detail)",
+        good: "- [Training Details](#training-details)",
+    },
+    RuleInfo {
+        id: "table-shape",
+        default_severity: Severity::Warning,
+        summary: "A table row has more or fewer cells than the table's header.",
+        why: "GitHub drops the extra cells and pads missing ones, so values end up in the wrong column or disappear.",
+        bad: "| Metric | Overall | Condition A |\n|---|---|---|\n| IoU | 0.81 |",
+        good: "| Metric | Overall | Nuclei |\n|---|---|---|\n| IoU | 0.81 | 0.78 |",
+    },
+    RuleInfo {
+        id: "broken-link",
+        default_severity: Severity::Warning,
+        summary: "A relative link or image points to a file that does not exist (relative to the card's folder).",
+        why: "Missing figures and files leave gaps a reader cannot fill.",
+        bad: "![Example output](images/exmple.png)",
+        good: "![Example output](images/example.png)",
+    },
+    RuleInfo {
+        id: "unreadable-file",
+        default_severity: Severity::Error,
+        summary: "The file is not UTF-8 text, looks binary, or is over the size limit (default 1 MiB).",
+        why: "Nothing else can be checked, and GitHub may not render it.",
+        bad: "README.md saved as UTF-16",
+        good: "README.md saved as UTF-8",
+    },
+];
+
+pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Answers "does this file exist?" for relative links: the local disk for `check`,
+/// the pull request's head tree for `review`.
+pub trait LinkOracle {
+    /// `path` is relative to the repository root, normalised, without `..`.
+    /// `None`: cannot tell (the link is then not judged).
+    fn exists(&self, path: &str) -> Option<bool>;
+}
+
+/// An oracle that cannot tell, for stdin and for tests that do not look at links.
+pub struct NoOracle;
+impl LinkOracle for NoOracle {
+    fn exists(&self, _path: &str) -> Option<bool> {
+        None
+    }
+}
+
+/// What every rule gets.
+pub struct Context<'a> {
+    pub spec: &'a Spec,
+    pub card: &'a Card,
+    pub cfg: &'a Config,
+    /// The card's path relative to the repository root, with `/` separators.
+    pub path: &'a str,
+    pub oracle: &'a dyn LinkOracle,
+    pub outline: Outline,
+    pub facts: Facts,
+}
+
+impl<'a> Context<'a> {
+    /// The name a finding gives the section a card heading opens: the template's
+    /// heading when the card heading stands for one, else the card's own text.
+    pub fn section_name(&self, card_heading: Option<usize>) -> Option<String> {
+        let h = card_heading?;
+        match self.outline.card_to_spec[h] {
+            Some((si, _)) if !self.spec.sections[si].title_slot => Some(self.spec.sections[si].text.clone()),
+            _ => Some(self.card.headings[h].text.clone()),
+        }
+    }
+
+    /// The heading as the card writes it, for messages: `## Model Description`.
+    pub fn heading_display(&self, h: usize) -> String {
+        let hd = &self.card.headings[h];
+        format!("{} {}", "#".repeat(hd.level as usize), hd.text)
+    }
+}
+
+/// Checks one card's bytes. `path` is repository-relative with `/` separators.
+pub fn check_bytes(
+    spec: &Spec,
+    cfg: &Config,
+    path: &str,
+    bytes: &[u8],
+    oracle: &dyn LinkOracle,
+) -> Vec<Finding> {
+    match decode(bytes, cfg.max_file_size) {
+        Ok(text) => check_text(spec, cfg, path, text, oracle),
+        Err(why) => {
+            let draft = Draft::new("unreadable-file", 1, why.explain()).subject(format!("{why:?}"));
+            finish(cfg, path, vec![draft])
+        }
+    }
+}
+
+pub fn check_text(spec: &Spec, cfg: &Config, path: &str, text: &str, oracle: &dyn LinkOracle) -> Vec<Finding> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let card = Card::parse(text);
+    let outline = Outline::build(spec, &card);
+    let facts = Facts::build(spec, cfg, &card);
+    let ctx = Context {
+        spec,
+        card: &card,
+        cfg,
+        path,
+        oracle,
+        outline,
+        facts,
+    };
+    let mut drafts = Vec::new();
+    structure::check(&ctx, &mut drafts);
+    placeholders::check(&ctx, &mut drafts);
+    fields::check(&ctx, &mut drafts);
+    links::check(&ctx, &mut drafts);
+    tables::check(&ctx, &mut drafts);
+    finish(cfg, path, drafts)
+}
+
+/// Attaches path and configured severity, drops rules switched off, orders by line,
+/// and makes fingerprints unique within the file (the nth identical finding gets `-n`).
+fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = drafts
+        .into_iter()
+        .filter_map(|d| match cfg.level(d.rule) {
+            Level::Off => None,
+            Level::On(sev) => Some(d.finish(path, sev)),
+        })
+        .collect();
+    out.sort_by(|a, b| (a.line, &a.rule, a.end_line).cmp(&(b.line, &b.rule, b.end_line)));
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in &mut out {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.fingerprint = format!("{}-{}", f.fingerprint, n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn spec_from(template: &str) -> Spec {
+        Spec::from_markdown(template, "test", &Config::default()).unwrap()
+    }
+
+    pub fn run(spec: &Spec, card: &str) -> Vec<Finding> {
+        check_text(spec, &Config::default(), "models/x/README.md", card, &NoOracle)
+    }
+
+    pub fn rules_of(findings: &[Finding]) -> Vec<(&str, usize)> {
+        findings.iter().map(|f| (f.rule.as_str(), f.line)).collect()
+    }
+
+    pub fn only<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+        findings.iter().filter(|f| f.rule == rule).collect()
+    }
+}

@@ -1,0 +1,204 @@
+//! Pairs the card's headings with the template's sections: by exact text, by position
+//! for the title, and by closeness for renamed headings. Structure, field and
+//! emptiness rules all read this one pairing.
+
+use crate::card::Card;
+use crate::template::Spec;
+use crate::text::{loose_key, similarity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    Exact,
+    Title,
+    Renamed,
+}
+
+#[derive(Debug, Default)]
+pub struct Outline {
+    /// Per card heading: the template section it stands for.
+    pub card_to_spec: Vec<Option<(usize, MatchKind)>>,
+    /// Per template section: the card heading standing for it.
+    pub spec_to_card: Vec<Option<usize>>,
+    /// Card headings repeating an already matched template heading under the same parent.
+    pub duplicates: Vec<(usize, usize)>,
+    /// Per card heading: the nearest earlier heading of a lower level.
+    pub card_parent: Vec<Option<usize>>,
+}
+
+/// How close a heading must be to a missing template heading to count as its rename.
+const RENAME_THRESHOLD: f32 = 0.8;
+/// Bound on heading comparisons, so a card of ten thousand headings stays linear.
+const MAX_RENAME_COMPARISONS: usize = 50_000;
+
+impl Outline {
+    pub fn build(spec: &Spec, card: &Card) -> Outline {
+        let n = card.headings.len();
+        let mut o = Outline {
+            card_to_spec: vec![None; n],
+            spec_to_card: vec![None; spec.sections.len()],
+            duplicates: Vec::new(),
+            card_parent: parents(card),
+        };
+
+        // Exact text, in template order; among several candidates prefer the one under
+        // the right parent, then the first free one.
+        let mut by_text: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        for (i, h) in card.headings.iter().enumerate() {
+            by_text.entry(h.text.as_str()).or_default().push(i);
+        }
+        for (si, s) in spec.sections.iter().enumerate() {
+            let Some(cands) = by_text.get(s.text.as_str()) else { continue };
+            let free: Vec<usize> = cands.iter().copied().filter(|&c| o.card_to_spec[c].is_none()).collect();
+            let pick = free
+                .iter()
+                .copied()
+                .find(|&c| o.parent_spec(c) == s.parent)
+                .or_else(|| free.first().copied());
+            if let Some(c) = pick {
+                o.card_to_spec[c] = Some((si, MatchKind::Exact));
+                o.spec_to_card[si] = Some(c);
+            }
+        }
+        // Leftover headings with a matched template text under the same parent repeat it.
+        for (i, h) in card.headings.iter().enumerate() {
+            if o.card_to_spec[i].is_some() {
+                continue;
+            }
+            if let Some(si) = spec.sections.iter().position(|s| s.text == h.text) {
+                if let Some(first) = o.spec_to_card[si] {
+                    if first < i && o.card_parent[i].map(|p| o.card_to_spec[p].map(|m| m.0)) == o.card_parent[first].map(|p| o.card_to_spec[p].map(|m| m.0)) {
+                        o.duplicates.push((i, si));
+                    }
+                }
+            }
+        }
+
+        // The title: the first heading at the title's level that comes before every
+        // heading already paired with another section.
+        for (si, s) in spec.sections.iter().enumerate() {
+            if !s.title_slot || o.spec_to_card[si].is_some() {
+                continue;
+            }
+            let first_matched = o.card_to_spec.iter().position(|m| m.is_some()).unwrap_or(n);
+            if let Some(c) = (0..first_matched).find(|&c| card.headings[c].level == s.level && o.card_to_spec[c].is_none()) {
+                o.card_to_spec[c] = Some((si, MatchKind::Title));
+                o.spec_to_card[si] = Some(c);
+            }
+        }
+
+        // Renames: close pairs of a missing template heading and an unpaired card
+        // heading, best first.
+        let dup_set: std::collections::HashSet<usize> = o.duplicates.iter().map(|d| d.0).collect();
+        let free_cards: Vec<usize> = (0..n)
+            .filter(|&c| o.card_to_spec[c].is_none() && !dup_set.contains(&c))
+            .collect();
+        let missing: Vec<usize> = (0..spec.sections.len())
+            .filter(|&si| o.spec_to_card[si].is_none() && !spec.sections[si].title_slot)
+            .collect();
+        if !missing.is_empty() && free_cards.len() * missing.len() <= MAX_RENAME_COMPARISONS {
+            let card_keys: Vec<String> = free_cards.iter().map(|&c| loose_key(&card.headings[c].text)).collect();
+            let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+            for &si in &missing {
+                let sk = loose_key(&spec.sections[si].text);
+                for (k, &c) in free_cards.iter().enumerate() {
+                    let ck = &card_keys[k];
+                    let (a, b) = (sk.chars().count(), ck.chars().count());
+                    if a == 0 || b == 0 || a * 10 < b * 6 || b * 10 < a * 6 {
+                        continue;
+                    }
+                    let score = if *ck == sk { 1.0 } else { similarity(&sk, ck) };
+                    if score >= RENAME_THRESHOLD {
+                        pairs.push((score, si, c));
+                    }
+                }
+            }
+            pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+            for (_, si, c) in pairs {
+                if o.spec_to_card[si].is_none() && o.card_to_spec[c].is_none() {
+                    o.card_to_spec[c] = Some((si, MatchKind::Renamed));
+                    o.spec_to_card[si] = Some(c);
+                }
+            }
+        }
+        o
+    }
+
+    /// The template section of a card heading's parent.
+    fn parent_spec(&self, c: usize) -> Option<usize> {
+        self.card_parent[c].and_then(|p| self.card_to_spec[p].map(|m| m.0))
+    }
+
+    /// Card headings paired with a template section, in card order, whose template
+    /// order is broken: those outside a longest run in template order.
+    pub fn out_of_order(&self) -> Vec<usize> {
+        let seq: Vec<(usize, usize)> = self
+            .card_to_spec
+            .iter()
+            .enumerate()
+            .filter_map(|(c, m)| m.map(|(si, _)| (c, si)))
+            .collect();
+        let keep = longest_increasing(&seq.iter().map(|x| x.1).collect::<Vec<_>>());
+        let mut keep_flags = vec![false; seq.len()];
+        for k in keep {
+            keep_flags[k] = true;
+        }
+        seq.iter()
+            .zip(keep_flags)
+            .filter(|(_, k)| !k)
+            .map(|((c, _), _)| *c)
+            .collect()
+    }
+}
+
+fn parents(card: &Card) -> Vec<Option<usize>> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(card.headings.len());
+    for (i, h) in card.headings.iter().enumerate() {
+        while let Some(&t) = stack.last() {
+            if card.headings[t].level >= h.level {
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        out.push(stack.last().copied());
+        stack.push(i);
+    }
+    out
+}
+
+/// Indices of one longest strictly increasing subsequence (patience sorting).
+fn longest_increasing(xs: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // index into xs
+    let mut prev: Vec<Option<usize>> = vec![None; xs.len()];
+    for (i, &x) in xs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| xs[t] < x);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        out.push(i);
+        cur = prev[i];
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lis_keeps_longest_run() {
+        assert_eq!(longest_increasing(&[0, 1, 5, 6, 2, 3, 4]), vec![0, 1, 4, 5, 6]);
+        assert!(longest_increasing(&[]).is_empty());
+    }
+}

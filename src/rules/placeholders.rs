@@ -1,0 +1,165 @@
+//! Leftovers of the template: `placeholder` (spans like `[Model Name]`, `0.XX`, TODO)
+//! and `template-text` (the template's instructions and examples, kept nearly verbatim).
+
+use super::Context;
+use crate::finding::Draft;
+use crate::matcher::PlaceholderKind;
+use crate::text::ellipsize;
+use std::collections::BTreeMap;
+
+pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
+    placeholders(ctx, out);
+    template_text(ctx, out);
+}
+
+struct LineHits {
+    texts: Vec<String>,
+    any_template: bool,
+    any_generic: bool,
+    field: Option<String>,
+    hint: Option<String>,
+    section: Option<usize>,
+}
+
+fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
+    let card = ctx.card;
+    // One finding per line: a results row with eight `0.XX` is one thing to fix.
+    let mut by_line: BTreeMap<usize, LineHits> = BTreeMap::new();
+    for (bi, b) in card.blocks.iter().enumerate() {
+        let hits = ctx.facts.hits_of(bi);
+        if hits.is_empty() {
+            continue;
+        }
+        let text = card.block_text(b);
+        let field = ctx.facts.field[bi].as_ref();
+        for h in hits {
+            let line = card.line_of_plain(b, h.range.start);
+            let entry = by_line.entry(line).or_insert_with(|| LineHits {
+                texts: Vec::new(),
+                any_template: false,
+                any_generic: false,
+                field: None,
+                hint: None,
+                section: b.section,
+            });
+            let t = text[h.range.clone()].to_string();
+            if !entry.texts.contains(&t) {
+                entry.texts.push(t);
+            }
+            match h.kind {
+                PlaceholderKind::Template(_) | PlaceholderKind::Configured => entry.any_template = true,
+                PlaceholderKind::Generic => entry.any_generic = true,
+            }
+            if let Some(f) = field.filter(|f| h.range.start >= f.value_start) {
+                if entry.field.is_none() {
+                    entry.field = Some(f.label.clone());
+                    entry.hint = template_hint(ctx, b.section, &f.key);
+                }
+            }
+        }
+    }
+    for (line, lh) in by_line {
+        let quoted: Vec<String> = lh.texts.iter().map(|t| format!("“{}”", ellipsize(t, 60))).collect();
+        let what = if quoted.len() == 1 {
+            format!("{} is a placeholder", quoted[0])
+        } else {
+            format!("{} are placeholders", quoted.join(", "))
+        };
+        let place = match &lh.field {
+            Some(f) => format!(" in the field **{f}:**"),
+            None => String::new(),
+        };
+        let numeric = lh.texts.iter().all(|t| t.to_ascii_uppercase().contains(".X"));
+        let fix = if numeric {
+            "Enter the measured values (for example `0.87 ± 0.03`), or remove the row if you did not measure it.".to_string()
+        } else if let Some(h) = &lh.hint {
+            format!("Replace it with your model's information ({h}), or write “Not applicable” and why.")
+        } else if lh.any_generic && !lh.any_template {
+            "It marks unfinished text: write the information, or “Not applicable” and why.".to_string()
+        } else {
+            "Replace it with your model's information, or write “Not applicable” and why.".to_string()
+        };
+        let line_text = card.line_text(line).trim().to_string();
+        out.push(
+            Draft::new("placeholder", line, format!("{what}{place}. {fix}"))
+                .section_opt(ctx.section_name(lh.section))
+                .field_opt(lh.field)
+                .subject(line_text),
+        );
+    }
+}
+
+/// What the template asks for in a field, for the message.
+fn template_hint(ctx: &Context, section: Option<usize>, key: &str) -> Option<String> {
+    let (si, _) = section.and_then(|h| ctx.outline.card_to_spec[h])?;
+    ctx.spec.sections[si]
+        .fields
+        .iter()
+        .find(|f| f.accepted.iter().any(|a| a == key))
+        .and_then(|f| f.hint.clone())
+}
+
+fn template_text(ctx: &Context, out: &mut Vec<Draft>) {
+    let card = ctx.card;
+    for (bi, b) in card.blocks.iter().enumerate() {
+        let Some(ti) = ctx.facts.template_text[bi] else { continue };
+        let ins = &ctx.spec.instructions[ti];
+        let kind = if ins.norm.starts_with("example") { "example" } else { "instruction" };
+        let quoted = ellipsize(ins.display.trim_matches(|c| c == '*' || c == '_'), 100);
+        out.push(
+            Draft::new(
+                "template-text",
+                b.line,
+                format!(
+                    "This is the template's {kind} text (“{quoted}”), not information about your model. Replace it with your own text, or delete it."
+                ),
+            )
+            .end_line(b.end_line)
+            .section_opt(ctx.section_name(b.section))
+            .subject(ins.norm.clone()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    const T: &str = "# [Name]\n\n*A short summary of the model please*\n\n# Details\n\n- **Developed by:** *[Name(s), Institution(s)]*\n- **License:** *[License name]*\n\n| Metric | Condition A | Condition B |\n|---|---|---|\n| IoU | 0.XX | 0.XX |\n";
+
+    #[test]
+    fn template_spans_and_generic() {
+        let s = spec_from(T);
+        let f = run(
+            &s,
+            "# [Name]\n\nA model.\n\n# Details\n\n- **Developed by:** *[Name(s), Institution(s)]*\n- **License:** TBD\n\n| Metric | Condition A | Condition B |\n|---|---|---|\n| IoU | 0.XX ± 0.XX | 0.XX |\n",
+        );
+        let p = only(&f, "placeholder");
+        let lines: Vec<_> = p.iter().map(|x| x.line).collect();
+        assert_eq!(lines, vec![1, 7, 8, 10, 12], "{p:#?}");
+        assert_eq!(p[1].field.as_deref(), Some("Developed by"));
+        assert!(p[1].message.contains("Name(s), Institution(s)"));
+        assert_eq!(p[2].field.as_deref(), Some("License"));
+        assert!(p[4].message.contains("measured"));
+    }
+
+    #[test]
+    fn bracketed_real_values_are_not_placeholders() {
+        let s = spec_from(T);
+        let f = run(
+            &s,
+            "# Cell Seg\n\nA model.\n\n# Details\n\n- **Developed by:** [Ameni Khabthani]\n- **License:** [N/A], see [LICENSE](LICENSE)\n\n| Metric | Nuclei | Cytoplasm |\n|---|---|---|\n| IoU | 0.81 | 0.75 |\n",
+        );
+        assert!(only(&f, "placeholder").is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn template_text_verbatim_and_near() {
+        let s = spec_from(T);
+        let f = run(&s, "# Cell Seg\n\nA short summary of this model please\n\n# Details\n\n- **Developed by:** Jo\n- **License:** MIT\n");
+        let t = only(&f, "template-text");
+        assert_eq!(t.len(), 1, "{f:#?}");
+        assert_eq!(t[0].line, 3);
+        assert_eq!(t[0].section.as_deref(), Some("Cell Seg"));
+    }
+}

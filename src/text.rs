@@ -1,0 +1,222 @@
+//! Small text helpers shared by the template reader, the card reader and the rules:
+//! line numbering, GitHub's heading anchors, and the normalisation used for
+//! near-verbatim comparison.
+
+/// Maps byte offsets to 1-based line numbers.
+///
+/// Lines are counted by `\n` only, as git does: the line numbers must agree with the
+/// ones GitHub shows in a pull request's diff, where inline comments are anchored.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// Number of lines (a trailing newline does not open a new line).
+    pub fn line_count(&self, text_len: usize) -> usize {
+        let n = self.starts.len();
+        if n > 1 && self.starts[n - 1] == text_len {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    /// Byte range of a 1-based line, without its line ending.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        if start > text.len() {
+            return None;
+        }
+        let mut end = self.starts.get(line).map(|e| e - 1).unwrap_or(text.len());
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(start..end.max(start))
+    }
+
+    pub fn line_text<'a>(&self, text: &'a str, line: usize) -> Option<&'a str> {
+        self.line_range(text, line).map(|r| &text[r])
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| (*b == b'\n').then_some(i))
+}
+
+/// GitHub's anchor for a heading's rendered text (github-slugger): lower-case, drop
+/// punctuation other than `-` and `_`, turn each space into `-` (runs are not merged).
+pub fn github_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c == '-' || c == '_' || c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Assigns GitHub's anchors to headings in document order: repeated slugs get `-1`, `-2`…
+#[derive(Default)]
+pub struct SlugCounter {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl SlugCounter {
+    pub fn next(&mut self, text: &str) -> String {
+        let base = github_slug(text);
+        let mut candidate = base.clone();
+        while self.seen.contains_key(&candidate) {
+            let n = self.seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        self.seen.insert(candidate.clone(), 0);
+        candidate
+    }
+}
+
+/// Normalises prose for near-verbatim comparison: lower-case words of letters and
+/// digits, everything else (markup, quotes, punctuation) folded to single spaces.
+pub fn normalize_words(text: &str, out: &mut String) {
+    out.clear();
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+}
+
+pub fn normalized(text: &str) -> String {
+    let mut s = String::new();
+    normalize_words(text, &mut s);
+    s
+}
+
+/// Heading text as written, with whitespace collapsed: headings are compared
+/// case-sensitively, because `## model description` is a rename a reviewer asks to fix.
+pub fn collapse_ws(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The loose key used to pair a renamed heading with its template heading.
+pub fn loose_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Similarity of two short strings in 0..=1 (character diff ratio).
+pub fn similarity(a: &str, b: &str) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .diff_chars(a, b)
+        .ratio()
+}
+
+/// Stable 64-bit FNV-1a, for fingerprints that must not change between runs or builds.
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0x1f)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Shortens text for a message, on a character boundary.
+pub fn ellipsize(text: &str, max_chars: usize) -> String {
+    let t = text.trim();
+    if t.chars().count() <= max_chars {
+        return t.to_string();
+    }
+    let cut: String = t.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_count_newlines_only() {
+        let t = "a\r\nb\nc";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line(0), 1);
+        assert_eq!(idx.line(3), 2);
+        assert_eq!(idx.line(5), 3);
+        assert_eq!(idx.line_text(t, 1), Some("a"));
+        assert_eq!(idx.line_text(t, 3), Some("c"));
+        assert_eq!(idx.line_count(t.len()), 3);
+        assert_eq!(LineIndex::new("x\n").line_count(2), 1);
+    }
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(
+            github_slug("Bias, Risks, and Limitations"),
+            "bias-risks-and-limitations"
+        );
+        assert_eq!(
+            github_slug("Testing Data, Factors & Metrics"),
+            "testing-data-factors--metrics"
+        );
+        assert_eq!(
+            github_slug("How to Get Started with the Model"),
+            "how-to-get-started-with-the-model"
+        );
+        assert_eq!(github_slug("Out-of-Scope Use"), "out-of-scope-use");
+        let mut c = SlugCounter::default();
+        assert_eq!(c.next("Summary"), "summary");
+        assert_eq!(c.next("Summary"), "summary-1");
+        assert_eq!(c.next("Summary"), "summary-2");
+    }
+
+    #[test]
+    fn normalisation_drops_markup() {
+        assert_eq!(
+            normalized("*Example: \"3D U-Net model\"*"),
+            "example 3d u net model"
+        );
+        assert_eq!(loose_key("Out of Scope Use"), loose_key("Out-of-Scope use"));
+    }
+
+    #[test]
+    fn ellipsize_respects_chars() {
+        assert_eq!(ellipsize("ééééé", 3), "éé…");
+        assert_eq!(ellipsize("abc", 3), "abc");
+    }
+}
