@@ -176,11 +176,11 @@ impl Card {
     /// Parses decoded card text. Never fails: Markdown has no syntax errors.
     pub fn parse(text: &str) -> Card {
         let mut card = Card {
-            text: text.to_string(),
             lines: LineIndex::new(text),
             ..Card::default()
         };
-        card.read_events();
+        card.read_events(text);
+        card.text = text.to_string();
         card
     }
 
@@ -217,9 +217,8 @@ impl Card {
         &self.headings[section]
     }
 
-    fn read_events(&mut self) {
-        let text = std::mem::take(&mut self.text);
-        let parser = Parser::new_ext(&text, markdown_options()).into_offset_iter();
+    fn read_events(&mut self, text: &str) {
+        let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
         let mut frames: Vec<Frame> = Vec::new();
         let mut heading: Option<(HeadingLevel, usize)> = None;
         let mut heading_frame_start = 0usize;
@@ -267,18 +266,18 @@ impl Card {
                     }
                     Tag::Table(_) => {
                         current_table = Some(Table {
-                            header: self.row(&text, range.start),
+                            header: self.row(text, range.start),
                             rows: Vec::new(),
                             section: self.current_section(),
                         });
                     }
                     Tag::TableHead => {
                         if let Some(t) = current_table.as_mut() {
-                            t.header = self.row(&text, range.start);
+                            t.header = self.row(text, range.start);
                         }
                     }
                     Tag::TableRow => {
-                        let row = self.row(&text, range.start);
+                        let row = self.row(text, range.start);
                         if let Some(t) = current_table.as_mut() {
                             t.rows.push(row);
                         }
@@ -328,7 +327,7 @@ impl Card {
                         if frames.len() > heading_frame_start {
                             while frames.len() > heading_frame_start + 1 {
                                 let f = frames.pop().expect("frame");
-                                self.close_frame(f, range.end);
+                                self.close_frame(f, range.end, text);
                             }
                             let f = frames.pop().expect("heading frame");
                             let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
@@ -345,7 +344,7 @@ impl Card {
                                 end_line,
                                 range: range.clone(),
                             });
-                            self.close_frame(f, range.end);
+                            self.close_frame(f, range.end, text);
                         }
                     }
                     TagEnd::Paragraph | TagEnd::TableCell => {
@@ -353,7 +352,7 @@ impl Card {
                             let is_item_reuse = f.kind == BlockKind::Item && end == TagEnd::Paragraph;
                             if !is_item_reuse {
                                 let f = frames.pop().expect("frame");
-                                self.close_frame(f, range.end);
+                                self.close_frame(f, range.end, text);
                             }
                         }
                     }
@@ -361,7 +360,7 @@ impl Card {
                         if let Some(depth) = item_depth_frames.pop() {
                             while frames.len() > depth {
                                 let f = frames.pop().expect("frame");
-                                self.close_frame(f, range.end);
+                                self.close_frame(f, range.end, text);
                             }
                         }
                     }
@@ -409,12 +408,11 @@ impl Card {
             }
         }
         while let Some(f) = frames.pop() {
-            self.close_frame(f, text.len());
+            self.close_frame(f, text.len(), text);
         }
         if let Some(t) = current_table.take() {
             self.tables.push(t);
         }
-        self.text = text;
     }
 
     fn current_section(&self) -> Option<usize> {
@@ -449,17 +447,19 @@ impl Card {
         }
     }
 
-    fn close_frame(&mut self, f: Frame, src_end: usize) {
+    fn close_frame(&mut self, f: Frame, src_end: usize, src: &str) {
         let base = self.plain.len();
         self.plain.push_str(&f.buf);
         let text = base..self.plain.len();
         let segs_start = self.segs.len();
         self.segs.extend(f.segs.iter().map(|(p, s)| (p + base, *s)));
         let line = self.lines.line(f.src_start);
-        let end_line = self
-            .lines
-            .line(src_end.saturating_sub(1).max(f.src_start))
-            .max(line);
+        // The block's range may run over trailing blank lines; end on its last text.
+        let mut last = src_end.min(src.len());
+        while last > f.src_start && src.as_bytes()[last - 1].is_ascii_whitespace() {
+            last -= 1;
+        }
+        let end_line = self.lines.line(last.saturating_sub(1).max(f.src_start)).max(line);
         // Tight nested lists end an item's own text at the nested list's first line.
         let end_line = if f.has_children && f.kind == BlockKind::Item {
             self.segs[segs_start..]

@@ -12,3 +12,6 @@ pub mod matcher;
 pub mod rules;
 pub mod template;
 pub mod text;
+pub mod check;
+pub mod cli;
+pub mod report;

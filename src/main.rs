@@ -1,1 +1,45 @@
-fn main() {}
+use clap::Parser;
+use modelcard_review::cli::{self, Cli, Command};
+
+fn main() {
+    init_logging();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => cli::run_check(args),
+        Command::Rules(args) => cli::run_rules(args, &mut std::io::stdout().lock()),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) if is_broken_pipe(&e) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("modelcard-review: error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Logs go to stderr, filtered by MODELCARD_REVIEW_LOG (default: warnings).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MODELCARD_REVIEW_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// A reader that stopped reading (`| head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

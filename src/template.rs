@@ -78,6 +78,9 @@ pub struct Spec {
 /// Word length from which a word is distinctive enough to index.
 const INDEX_WORD_LEN: usize = 4;
 pub const SHORT_WORDS: usize = 4;
+/// Word-diff ratio from which a block is a near copy of an instruction.
+const NEAR: f32 = 0.8;
+const NEAR_ITALIC: f32 = 0.7;
 
 impl Spec {
     pub fn default_spec(cfg: &Config) -> Result<Spec> {
@@ -317,7 +320,10 @@ impl Spec {
                 }
                 similar::TextDiff::from_words(norm, &ins.norm).ratio()
             };
-            if score >= 0.8 && best.is_none_or(|(_, s)| score > s) {
+            // Italics is how the template marks its instructions: an italic block
+            // that is still close to one is a leftover even with a few words changed.
+            let threshold = if emphasized { NEAR_ITALIC } else { NEAR };
+            if score >= threshold && best.is_none_or(|(_, s)| score > s) {
                 best = Some((i, score));
             }
         }

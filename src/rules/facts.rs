@@ -95,10 +95,26 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
         return None;
     }
     Some(FieldAt {
-        key: collapse_ws(label).to_lowercase(),
+        key: field_key(label),
         label: collapse_ws(label),
         value_start: colon + 1,
     })
+}
+
+/// The label as compared with the template's: lower case, whitespace collapsed,
+/// bracketed asides (`Funded by [optional]`) dropped.
+pub fn field_key(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut depth = 0usize;
+    for c in label.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    collapse_ws(&out).to_lowercase()
 }
 
 /// Some letter or digit from `from` on lies outside every placeholder hit.

@@ -204,11 +204,13 @@ pub fn check_bytes(
 ) -> Vec<Finding> {
     match decode(bytes, cfg.max_file_size) {
         Ok(text) => check_text(spec, cfg, path, text, oracle),
-        Err(why) => {
-            let draft = Draft::new("unreadable-file", 1, why.explain()).subject(format!("{why:?}"));
-            finish(cfg, path, vec![draft])
-        }
+        Err(why) => unreadable(cfg, path, why.explain(), &format!("{why:?}")),
     }
+}
+
+/// The one finding for a file that could not be read as a card.
+pub fn unreadable(cfg: &Config, path: &str, message: String, subject: &str) -> Vec<Finding> {
+    finish(cfg, path, vec![Draft::new("unreadable-file", 1, message).subject(subject)])
 }
 
 pub fn check_text(spec: &Spec, cfg: &Config, path: &str, text: &str, oracle: &dyn LinkOracle) -> Vec<Finding> {

@@ -26,7 +26,9 @@ pub struct Outline {
 }
 
 /// How close a heading must be to a missing template heading to count as its rename.
-const RENAME_THRESHOLD: f32 = 0.8;
+const RENAME_THRESHOLD: f32 = 0.85;
+/// One-word headings need a closer match: `Evaluation` is not `Validation`.
+const RENAME_THRESHOLD_ONE_WORD: f32 = 0.88;
 /// Bound on heading comparisons, so a card of ten thousand headings stays linear.
 const MAX_RENAME_COMPARISONS: usize = 50_000;
 
@@ -100,6 +102,8 @@ impl Outline {
             let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
             for &si in &missing {
                 let sk = loose_key(&spec.sections[si].text);
+                let one_word = spec.sections[si].text.split_whitespace().count() == 1;
+                let threshold = if one_word { RENAME_THRESHOLD_ONE_WORD } else { RENAME_THRESHOLD };
                 for (k, &c) in free_cards.iter().enumerate() {
                     let ck = &card_keys[k];
                     let (a, b) = (sk.chars().count(), ck.chars().count());
@@ -107,7 +111,7 @@ impl Outline {
                         continue;
                     }
                     let score = if *ck == sk { 1.0 } else { similarity(&sk, ck) };
-                    if score >= RENAME_THRESHOLD {
+                    if score >= threshold {
                         pairs.push((score, si, c));
                     }
                 }

@@ -1,0 +1,166 @@
+//! The command line: `check`, `rules` (and, from the GitHub side, `review`, `publish`).
+
+use crate::check::{self, collect_inputs, Globs};
+use crate::config::{parse_level, Config};
+use crate::finding::FailOn;
+use crate::report::{reporter, Format};
+use crate::rules::RULES;
+use crate::template::Spec;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "modelcard-review", version, about = "Checks model cards against a model hub's template, locally and on pull requests.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check model cards (files, folders, or - for stdin) against the template.
+    Check(CheckArgs),
+    /// List every rule with its default severity and an example.
+    Rules(RulesArgs),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct CommonArgs {
+    /// Template file (default: from the config file, else the built-in RI-SCALE template).
+    #[arg(long, value_name = "PATH")]
+    pub template: Option<PathBuf>,
+    /// Config file (default: .modelcard-review.toml in the current folder, if present).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Fail (exit 1) when a finding reaches this level: error, warning, notice or never.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<String>,
+    /// Set a rule's level: RULE=error|warning|notice|off (repeatable).
+    #[arg(long = "rule", value_name = "RULE=LEVEL")]
+    pub rules: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Cards or folders to check (folders are searched for the configured globs, default **/README.md); - reads stdin.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format: text, json, sarif or github (workflow-command annotations).
+    #[arg(long, default_value = "text", value_name = "FORMAT")]
+    pub format: String,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// text or markdown (the README's rule table).
+    #[arg(long, default_value = "text")]
+    pub format: String,
+}
+
+/// Loads config, applies command-line overrides, and reads the template.
+pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
+    let mut cfg = match &common.config {
+        Some(p) => Config::load(p)?,
+        None => Config::discover(root)?.unwrap_or_default(),
+    };
+    if let Some(f) = &common.fail_on {
+        cfg.fail_on = FailOn::parse(f)
+            .with_context(|| format!("--fail-on {f:?}: use error, warning, notice or never"))?;
+    }
+    for r in &common.rules {
+        let (id, lvl) = r
+            .split_once('=')
+            .with_context(|| format!("--rule {r:?}: write RULE=LEVEL, e.g. template-text=off"))?;
+        if crate::rules::rule_info(id).is_none() {
+            bail!("--rule {r:?}: no rule has the id {id:?}; `modelcard-review rules` lists them");
+        }
+        let level = parse_level(lvl).with_context(|| format!("--rule {r:?}: level must be error, warning, notice or off"))?;
+        cfg.set_level(id, level);
+    }
+    if let Some(t) = &common.template {
+        cfg.template = Some(t.clone());
+    }
+    let spec = match &cfg.template {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read template {}", path.display()))?;
+            let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
+                .map_err(|e| anyhow::anyhow!("template {}: {}", path.display(), e.explain()))?;
+            Spec::from_markdown(text, &path.display().to_string(), &cfg)?
+        }
+        None => Spec::default_spec(&cfg)?,
+    };
+    Ok((cfg, spec))
+}
+
+/// Runs `check`; returns the exit code (0 clean, 1 findings at the fail level).
+pub fn run_check(args: CheckArgs) -> Result<i32> {
+    let root = std::env::current_dir().context("cannot determine the current folder")?;
+    let format = Format::parse(&args.format)
+        .with_context(|| format!("--format {:?}: use text, json, sarif or github", args.format))?;
+    let (cfg, spec) = load_setup(&args.common, &root)?;
+    let globs = Globs::new(&cfg)?;
+    let inputs = collect_inputs(&args.paths, &root, &globs)?;
+    if inputs.is_empty() {
+        eprintln!(
+            "modelcard-review: no cards found under {} (looking for {}). Name the files, or set `paths` in {}.",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            cfg.paths.join(", "),
+            crate::config::DEFAULT_CONFIG_NAME
+        );
+    }
+    let mut rep = reporter(format);
+    let summary = match &args.output {
+        Some(path) => {
+            let f = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            check::run(&spec, &cfg, &inputs, &root, rep.as_mut(), &mut w)?
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            check::run(&spec, &cfg, &inputs, &root, rep.as_mut(), &mut w)?
+        }
+    };
+    Ok(if summary.counts.fails(cfg.fail_on) { 1 } else { 0 })
+}
+
+pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
+    match args.format.as_str() {
+        "text" => {
+            for r in RULES {
+                writeln!(out, "{} ({})", r.id, r.default_severity)?;
+                writeln!(out, "    {}", r.summary)?;
+                writeln!(out, "    Why: {}", r.why)?;
+                writeln!(out, "    Instead of:")?;
+                for l in r.bad.lines() {
+                    writeln!(out, "        {l}")?;
+                }
+                writeln!(out, "    write:")?;
+                for l in r.good.lines() {
+                    writeln!(out, "        {l}")?;
+                }
+                writeln!(out)?;
+            }
+        }
+        "markdown" => write!(out, "{}", rules_markdown())?,
+        other => bail!("--format {other:?}: use text or markdown"),
+    }
+    Ok(0)
+}
+
+/// The README's rule table, generated from `RULES`.
+pub fn rules_markdown() -> String {
+    let mut s = String::from("| id | default | what it finds | example of the fault |\n|---|---|---|---|\n");
+    for r in RULES {
+        let bad = r.bad.lines().next().unwrap_or("").replace('|', "\\|");
+        s.push_str(&format!("| `{}` | {} | {} | `{}` |\n", r.id, r.default_severity, r.summary.replace('|', "\\|"), bad));
+    }
+    s
+}

@@ -1,0 +1,71 @@
+//! `--format json`: `{"version":1,"files":[…],"summary":{…}}`, streamed.
+
+use super::{FileResult, Reporter};
+use crate::finding::{Counts, Finding};
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Default)]
+pub struct JsonReporter {
+    first: bool,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    line: usize,
+    end_line: usize,
+    message: &'a str,
+    section: Option<&'a str>,
+    field: Option<&'a str>,
+    suggestion: Option<&'a str>,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsonFinding {
+            rule: &f.rule,
+            severity: f.severity.as_str(),
+            line: f.line,
+            end_line: f.end_line,
+            message: &f.message,
+            section: f.section.as_deref(),
+            field: f.field.as_deref(),
+            suggestion: f.suggestion.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+impl Reporter for JsonReporter {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.first = true;
+        write!(out, "{{\"version\":1,\"files\":[")
+    }
+
+    fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
+        if !self.first {
+            write!(out, ",")?;
+        }
+        self.first = false;
+        let jf = JsonFile {
+            path: file.path,
+            findings: file.findings.iter().map(JsonFinding::from).collect(),
+        };
+        serde_json::to_writer(&mut *out, &jf).map_err(io::Error::other)
+    }
+
+    fn end(&mut self, out: &mut dyn Write, files: usize, c: Counts) -> io::Result<()> {
+        writeln!(
+            out,
+            "],\"summary\":{{\"files\":{files},\"errors\":{},\"warnings\":{},\"notices\":{}}}}}",
+            c.errors, c.warnings, c.notices
+        )
+    }
+}

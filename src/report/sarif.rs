@@ -1,0 +1,159 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, streamed result by result.
+
+use super::{FileResult, Reporter};
+use crate::finding::{Counts, Finding, Severity};
+use crate::rules::RULES;
+use serde_json::json;
+use std::io::{self, Write};
+
+pub const INFORMATION_URI: &str = "https://github.com/ri-scale/modelcard-review";
+
+#[derive(Default)]
+pub struct SarifReporter {
+    first: bool,
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Notice => "note",
+    }
+}
+
+/// `missing-section` → `MissingSection`, SARIF's friendly rule name.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn sentence(s: &str) -> String {
+    let t = s.trim();
+    if t.ends_with('.') || t.ends_with('!') || t.ends_with('?') {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+fn driver() -> serde_json::Value {
+    let rules: Vec<_> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": pascal(r.id),
+                "shortDescription": { "text": sentence(r.summary) },
+                "fullDescription": { "text": sentence(&format!("{} {}", r.summary, r.why)) },
+                "help": {
+                    "text": sentence(&format!("{} Instead of:\n{}\nwrite:\n{}", r.why, r.bad, r.good)),
+                    "markdown": format!("{}\n\nInstead of:\n\n```markdown\n{}\n```\n\nwrite:\n\n```markdown\n{}\n```\n", sentence(r.why), r.bad, r.good),
+                },
+                "helpUri": format!("{INFORMATION_URI}#{}", r.id),
+                "defaultConfiguration": { "level": level(r.default_severity) },
+                "properties": { "tags": ["model-card", "documentation"], "precision": "high" },
+            })
+        })
+        .collect();
+    json!({
+        "name": "modelcard-review",
+        "fullName": "modelcard-review model card checker",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    })
+}
+
+/// A repository path as a relative URI reference (spaces and `%` escaped).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn result(f: &Finding) -> serde_json::Value {
+    let rule_index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
+    let mut r = json!({
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": { "text": sentence(&f.message) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+                "region": { "startLine": f.line, "endLine": f.end_line },
+            }
+        }],
+        "partialFingerprints": { "modelcardReview/v1": f.fingerprint },
+    });
+    if let Some(s) = &f.suggestion {
+        r["fixes"] = json!([{
+            "description": { "text": "Apply the suggested replacement." },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+                "replacements": [{
+                    "deletedRegion": { "startLine": f.line, "endLine": f.end_line },
+                    "insertedContent": { "text": s },
+                }],
+            }],
+        }]);
+    }
+    r
+}
+
+impl Reporter for SarifReporter {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.first = true;
+        let head = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+        });
+        let head = serde_json::to_string(&head).map_err(io::Error::other)?;
+        let driver = serde_json::to_string(&json!({ "driver": driver() })).map_err(io::Error::other)?;
+        // Open the object, its runs array, the one run and its results array.
+        write!(
+            out,
+            "{},\"runs\":[{{\"tool\":{driver},\"columnKind\":\"unicodeCodePoints\",\"originalUriBaseIds\":{{\"%SRCROOT%\":{{\"uri\":\"file:///\",\"description\":{{\"text\":\"The repository root.\"}}}}}},\"results\":[",
+            &head[..head.len() - 1]
+        )
+    }
+
+    fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
+        for f in file.findings {
+            if !self.first {
+                write!(out, ",")?;
+            }
+            self.first = false;
+            serde_json::to_writer(&mut *out, &result(f)).map_err(io::Error::other)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write, _files: usize, _c: Counts) -> io::Result<()> {
+        writeln!(out, "]}}]}}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(pascal("missing-section"), "MissingSection");
+        assert_eq!(uri("models/a b/README.md"), "models/a%20b/README.md");
+    }
+}

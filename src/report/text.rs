@@ -1,0 +1,73 @@
+//! Compiler-style text for people: where, which rule, what to do, and the line itself.
+
+use super::{FileResult, Reporter};
+use crate::finding::Counts;
+use crate::text::LineIndex;
+use std::io::{self, Write};
+
+#[derive(Default)]
+pub struct TextReporter {
+    files_with_findings: usize,
+}
+
+impl Reporter for TextReporter {
+    fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
+        if file.findings.is_empty() {
+            return Ok(());
+        }
+        self.files_with_findings += 1;
+        let index = file.source.map(LineIndex::new);
+        for f in file.findings {
+            writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.message)?;
+            writeln!(out, "  --> {}:{}", file.path, f.line)?;
+            if let (Some(src), Some(idx)) = (file.source, index.as_ref()) {
+                let width = f.end_line.to_string().len();
+                let last = f.end_line.min(f.line + 4);
+                writeln!(out, "{:width$} |", "")?;
+                for l in f.line..=last {
+                    if let Some(t) = idx.line_text(src, l) {
+                        writeln!(out, "{l:>width$} | {}", crate::text::ellipsize(t, 200))?;
+                    }
+                }
+                if last < f.end_line {
+                    writeln!(out, "{:width$} | …", "")?;
+                }
+                let mut notes = Vec::new();
+                if let Some(s) = &f.section {
+                    notes.push(format!("section: {s}"));
+                }
+                if let Some(fl) = &f.field {
+                    notes.push(format!("field: {fl}"));
+                }
+                if !notes.is_empty() {
+                    writeln!(out, "{:width$} = {}", "", notes.join(" · "))?;
+                }
+                if let Some(s) = &f.suggestion {
+                    writeln!(out, "{:width$} = suggestion: replace with", "")?;
+                    for l in s.lines() {
+                        writeln!(out, "{:width$} + {l}", "")?;
+                    }
+                }
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write, files: usize, c: Counts) -> io::Result<()> {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        if c.total() == 0 {
+            writeln!(out, "Checked {}: no problems found.", plural(files, "file"))
+        } else {
+            writeln!(
+                out,
+                "Checked {}: {}, {}, {} in {}.",
+                plural(files, "file"),
+                plural(c.errors, "error"),
+                plural(c.warnings, "warning"),
+                plural(c.notices, "notice"),
+                plural(self.files_with_findings, "file")
+            )
+        }
+    }
+}
