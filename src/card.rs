@@ -323,33 +323,32 @@ impl Card {
                     _ => {}
                 },
                 Event::End(end) => match end {
-                    TagEnd::Heading(_) => {
-                        if frames.len() > heading_frame_start {
-                            while frames.len() > heading_frame_start + 1 {
-                                let f = frames.pop().expect("frame");
-                                self.close_frame(f, range.end, text);
-                            }
-                            let f = frames.pop().expect("heading frame");
-                            let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
-                            let raw = f.buf.clone();
-                            let htext = crate::text::collapse_ws(&raw);
-                            let slug = slugs.next(&htext);
-                            let line = self.lines.line(start);
-                            let end_line = self.lines.line(range.end.saturating_sub(1).max(start));
-                            self.headings.push(Heading {
-                                level: level as u8,
-                                text: htext,
-                                slug,
-                                line,
-                                end_line,
-                                range: range.clone(),
-                            });
+                    TagEnd::Heading(_) if frames.len() > heading_frame_start => {
+                        while frames.len() > heading_frame_start + 1 {
+                            let f = frames.pop().expect("frame");
                             self.close_frame(f, range.end, text);
                         }
+                        let f = frames.pop().expect("heading frame");
+                        let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
+                        let raw = f.buf.clone();
+                        let htext = crate::text::collapse_ws(&raw);
+                        let slug = slugs.next(&htext);
+                        let line = self.lines.line(start);
+                        let end_line = self.lines.line(range.end.saturating_sub(1).max(start));
+                        self.headings.push(Heading {
+                            level: level as u8,
+                            text: htext,
+                            slug,
+                            line,
+                            end_line,
+                            range: range.clone(),
+                        });
+                        self.close_frame(f, range.end, text);
                     }
                     TagEnd::Paragraph | TagEnd::TableCell => {
                         if let Some(f) = frames.last() {
-                            let is_item_reuse = f.kind == BlockKind::Item && end == TagEnd::Paragraph;
+                            let is_item_reuse =
+                                f.kind == BlockKind::Item && end == TagEnd::Paragraph;
                             if !is_item_reuse {
                                 let f = frames.pop().expect("frame");
                                 self.close_frame(f, range.end, text);
@@ -459,7 +458,10 @@ impl Card {
         while last > f.src_start && src.as_bytes()[last - 1].is_ascii_whitespace() {
             last -= 1;
         }
-        let end_line = self.lines.line(last.saturating_sub(1).max(f.src_start)).max(line);
+        let end_line = self
+            .lines
+            .line(last.saturating_sub(1).max(f.src_start))
+            .max(line);
         // Tight nested lists end an item's own text at the nested list's first line.
         let end_line = if f.has_children && f.kind == BlockKind::Item {
             self.segs[segs_start..]
@@ -535,7 +537,8 @@ mod tests {
 
     #[test]
     fn headings_and_lines() {
-        let c = Card::parse("---\ntitle: x\n---\n# Title\n\ntext\n\n## Sub *part*\n```\n# not\n```\n");
+        let c =
+            Card::parse("---\ntitle: x\n---\n# Title\n\ntext\n\n## Sub *part*\n```\n# not\n```\n");
         let hs: Vec<_> = c
             .headings
             .iter()
@@ -546,7 +549,8 @@ mod tests {
 
     #[test]
     fn items_fields_and_emphasis() {
-        let c = Card::parse("# A\n\n- **Developed by:** *[Name]*\n- plain *and emph*\n- *all emph*\n");
+        let c =
+            Card::parse("# A\n\n- **Developed by:** *[Name]*\n- plain *and emph*\n- *all emph*\n");
         let items: Vec<_> = c
             .blocks
             .iter()
@@ -584,7 +588,10 @@ mod tests {
         assert_eq!(c.tables.len(), 1);
         let t = &c.tables[0];
         assert_eq!(t.header.line, 1);
-        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(
+            t.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![3, 4]
+        );
         assert_eq!(&c.text[t.rows[0].raw.clone()], "| 1 | 2 | 3 |");
     }
 
@@ -593,8 +600,14 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBF# A", 100), Ok("# A"));
         assert_eq!(decode(b"a\0b", 100), Err(Unreadable::Binary));
         assert_eq!(decode(b"\xFF\xFEa\0", 100), Err(Unreadable::Utf16));
-        assert_eq!(decode(b"ok\n\xC3(", 100), Err(Unreadable::NotUtf8 { line: 2 }));
-        assert!(matches!(decode(b"12345", 4), Err(Unreadable::TooLarge { .. })));
+        assert_eq!(
+            decode(b"ok\n\xC3(", 100),
+            Err(Unreadable::NotUtf8 { line: 2 })
+        );
+        assert!(matches!(
+            decode(b"12345", 4),
+            Err(Unreadable::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -68,10 +68,12 @@ pub fn collect_inputs(args: &[PathBuf], root: &Path, globs: &Globs) -> Result<Ve
             out.push(Input::Stdin);
             continue;
         }
-        let meta = std::fs::symlink_metadata(a).with_context(|| format!("cannot read {}", a.display()))?;
+        let meta =
+            std::fs::symlink_metadata(a).with_context(|| format!("cannot read {}", a.display()))?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(a, root, globs, &mut found).with_context(|| format!("cannot list {}", a.display()))?;
+            walk(a, root, globs, &mut found)
+                .with_context(|| format!("cannot list {}", a.display()))?;
             found.sort_by(|x: &Input, y: &Input| shown(x).cmp(shown(y)));
             out.extend(found);
         } else {
@@ -140,9 +142,11 @@ pub fn display_path(p: &Path, root: &Path) -> String {
 /// Reads a card, refusing symlinks that lead outside the repository root and
 /// reading at most one byte past the size limit.
 pub fn read_card(disk: &Path, root: &Path, limit: usize) -> Result<ReadOutcome> {
-    let meta = std::fs::symlink_metadata(disk).with_context(|| format!("cannot read {}", disk.display()))?;
+    let meta = std::fs::symlink_metadata(disk)
+        .with_context(|| format!("cannot read {}", disk.display()))?;
     if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(disk).with_context(|| format!("cannot resolve symlink {}", disk.display()))?;
+        let target = std::fs::canonicalize(disk)
+            .with_context(|| format!("cannot resolve symlink {}", disk.display()))?;
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         if !target.starts_with(&root) {
             return Ok(ReadOutcome::Refused(format!(
@@ -181,14 +185,24 @@ pub fn run(
     let mut counts = Counts::default();
     reporter.begin(out)?;
     for input in inputs {
-        let (shown, outcome, oracle, rule_path): (String, ReadOutcome, Box<dyn LinkOracle>, String) = match input {
+        let (shown, outcome, oracle, rule_path): (
+            String,
+            ReadOutcome,
+            Box<dyn LinkOracle>,
+            String,
+        ) = match input {
             Input::Stdin => {
                 let mut buf = Vec::new();
                 std::io::stdin()
                     .take(cfg.max_file_size as u64 + 1)
                     .read_to_end(&mut buf)
                     .context("cannot read standard input")?;
-                ("-".into(), ReadOutcome::Bytes(buf), Box::new(NoOracle), "-".into())
+                (
+                    "-".into(),
+                    ReadOutcome::Bytes(buf),
+                    Box::new(NoOracle),
+                    "-".into(),
+                )
             }
             Input::File { disk, shown } => {
                 let outcome = read_card(disk, root, cfg.max_file_size)?;
@@ -201,15 +215,28 @@ pub fn run(
                 } else {
                     (root.to_path_buf(), shown.clone())
                 };
-                (shown.clone(), outcome, Box::new(DiskOracle { root: oracle_root }), rule_path)
+                (
+                    shown.clone(),
+                    outcome,
+                    Box::new(DiskOracle { root: oracle_root }),
+                    rule_path,
+                )
             }
         };
         let (mut findings, source): (Vec<Finding>, Option<&str>) = match &outcome {
             ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
-                Ok(text) => (check_text(spec, cfg, &rule_path, text, oracle.as_ref()), Some(text)),
-                Err(why) => (unreadable(cfg, &rule_path, why.explain(), &format!("{why:?}")), None),
+                Ok(text) => (
+                    check_text(spec, cfg, &rule_path, text, oracle.as_ref()),
+                    Some(text),
+                ),
+                Err(why) => (
+                    unreadable(cfg, &rule_path, why.explain(), &format!("{why:?}")),
+                    None,
+                ),
             },
-            ReadOutcome::Refused(why) => (unreadable(cfg, &rule_path, why.clone(), "symlink"), None),
+            ReadOutcome::Refused(why) => {
+                (unreadable(cfg, &rule_path, why.clone(), "symlink"), None)
+            }
         };
         for f in &mut findings {
             f.path.clone_from(&shown);

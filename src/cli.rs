@@ -12,7 +12,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "modelcard-review", version, about = "Checks model cards against a model hub's template, locally and on pull requests.")]
+#[command(
+    name = "modelcard-review",
+    version,
+    about = "Checks model cards against a model hub's template, locally and on pull requests."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -81,7 +85,9 @@ pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
         if crate::rules::rule_info(id).is_none() {
             bail!("--rule {r:?}: no rule has the id {id:?}; `modelcard-review rules` lists them");
         }
-        let level = parse_level(lvl).with_context(|| format!("--rule {r:?}: level must be error, warning, notice or off"))?;
+        let level = parse_level(lvl).with_context(|| {
+            format!("--rule {r:?}: level must be error, warning, notice or off")
+        })?;
         cfg.set_level(id, level);
     }
     if let Some(t) = &common.template {
@@ -89,7 +95,8 @@ pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
     }
     let spec = match &cfg.template {
         Some(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("cannot read template {}", path.display()))?;
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read template {}", path.display()))?;
             let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
                 .map_err(|e| anyhow::anyhow!("template {}: {}", path.display(), e.explain()))?;
             Spec::from_markdown(text, &path.display().to_string(), &cfg)?
@@ -102,8 +109,12 @@ pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
 /// Runs `check`; returns the exit code (0 clean, 1 findings at the fail level).
 pub fn run_check(args: CheckArgs) -> Result<i32> {
     let root = std::env::current_dir().context("cannot determine the current folder")?;
-    let format = Format::parse(&args.format)
-        .with_context(|| format!("--format {:?}: use text, json, sarif or github", args.format))?;
+    let format = Format::parse(&args.format).with_context(|| {
+        format!(
+            "--format {:?}: use text, json, sarif or github",
+            args.format
+        )
+    })?;
     let (cfg, spec) = load_setup(&args.common, &root)?;
     let globs = Globs::new(&cfg)?;
     let inputs = collect_inputs(&args.paths, &root, &globs)?;
@@ -118,7 +129,8 @@ pub fn run_check(args: CheckArgs) -> Result<i32> {
     let mut rep = reporter(format);
     let summary = match &args.output {
         Some(path) => {
-            let f = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let f = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             let mut w = std::io::BufWriter::new(f);
             check::run(&spec, &cfg, &inputs, &root, rep.as_mut(), &mut w)?
         }
@@ -128,7 +140,11 @@ pub fn run_check(args: CheckArgs) -> Result<i32> {
             check::run(&spec, &cfg, &inputs, &root, rep.as_mut(), &mut w)?
         }
     };
-    Ok(if summary.counts.fails(cfg.fail_on) { 1 } else { 0 })
+    Ok(if summary.counts.fails(cfg.fail_on) {
+        1
+    } else {
+        0
+    })
 }
 
 pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
@@ -157,10 +173,18 @@ pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
 
 /// The README's rule table, generated from `RULES`.
 pub fn rules_markdown() -> String {
-    let mut s = String::from("| id | default | what it finds | example of the fault |\n|---|---|---|---|\n");
+    let mut s = String::from(
+        "| id | default | what it finds | example of the fault |\n|---|---|---|---|\n",
+    );
     for r in RULES {
         let bad = r.bad.lines().next().unwrap_or("").replace('|', "\\|");
-        s.push_str(&format!("| `{}` | {} | {} | `{}` |\n", r.id, r.default_severity, r.summary.replace('|', "\\|"), bad));
+        s.push_str(&format!(
+            "| `{}` | {} | {} | `{}` |\n",
+            r.id,
+            r.default_severity,
+            r.summary.replace('|', "\\|"),
+            bad
+        ));
     }
     s
 }

@@ -75,7 +75,8 @@ impl Config {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Config::parse(&text, base).with_context(|| format!("invalid config file {}", path.display()))
+        Config::parse(&text, base)
+            .with_context(|| format!("invalid config file {}", path.display()))
     }
 
     /// Finds `.modelcard-review.toml` in `root`, if present.
@@ -131,8 +132,9 @@ impl Config {
                     crate::rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
                 );
             }
-            let lvl = parse_level(&level)
-                .with_context(|| format!("key `rules.{rule}`: {level:?} is not one of error, warning, notice, off"))?;
+            let lvl = parse_level(&level).with_context(|| {
+                format!("key `rules.{rule}`: {level:?} is not one of error, warning, notice, off")
+            })?;
             cfg.rule_levels.insert(rule, lvl);
         }
         if let Some(a) = raw.field_aliases {
@@ -143,7 +145,9 @@ impl Config {
                 let re = regex::RegexBuilder::new(&pat)
                     .size_limit(1 << 20)
                     .build()
-                    .with_context(|| format!("key `placeholders.patterns`: bad regular expression {pat:?}"))?;
+                    .with_context(|| {
+                        format!("key `placeholders.patterns`: bad regular expression {pat:?}")
+                    })?;
                 if re.is_match("") {
                     bail!("key `placeholders.patterns`: {pat:?} matches empty text, so it would flag every line");
                 }
@@ -202,7 +206,10 @@ patterns = ['\bXXX\b']
             Path::new("/repo"),
         )
         .unwrap();
-        assert_eq!(c.template.clone().unwrap(), Path::new("/repo/docs/template.md"));
+        assert_eq!(
+            c.template.clone().unwrap(),
+            Path::new("/repo/docs/template.md")
+        );
         assert_eq!(c.fail_on, FailOn::Warning);
         assert_eq!(c.level("template-text"), Level::Off);
         assert_eq!(c.level("table-shape"), Level::On(Severity::Error));

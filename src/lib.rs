@@ -6,12 +6,12 @@
 //! planner.
 
 pub mod card;
+pub mod check;
+pub mod cli;
 pub mod config;
 pub mod finding;
 pub mod matcher;
+pub mod report;
 pub mod rules;
 pub mod template;
 pub mod text;
-pub mod check;
-pub mod cli;
-pub mod report;

@@ -31,7 +31,8 @@ pub struct PlaceholderMatcher {
 }
 
 /// Markers of unfinished text in any card, whatever the template.
-const GENERIC: &str = r"\b(?:TODO|TBD|FIXME)\b|(?i:lorem ipsum)|\[More Information Needed\]|(?i:\b[0-9x]\.xx+\b)";
+const GENERIC: &str =
+    r"\b(?:TODO|TBD|FIXME)\b|(?i:lorem ipsum)|\[More Information Needed\]|(?i:\b[0-9x]\.xx+\b)";
 
 impl PlaceholderMatcher {
     pub fn new(spans: &[(String, bool)], configured: Vec<Regex>) -> PlaceholderMatcher {
@@ -112,7 +113,9 @@ mod tests {
     fn texts(text: &str, table: bool) -> Vec<String> {
         let mut out = Vec::new();
         m().find(text, table, &mut out);
-        out.iter().map(|h| text[h.range.clone()].to_string()).collect()
+        out.iter()
+            .map(|h| text[h.range.clone()].to_string())
+            .collect()
     }
 
     #[test]
@@ -123,7 +126,10 @@ mod tests {
         assert_eq!(texts("Condition A", false), Vec::<String>::new());
         assert_eq!(texts("Condition A", true), vec!["Condition A"]);
         assert_eq!(texts("see XXX", false), vec!["XXX"]);
-        assert_eq!(texts("[More Information Needed]", false), vec!["[More Information Needed]"]);
+        assert_eq!(
+            texts("[More Information Needed]", false),
+            vec!["[More Information Needed]"]
+        );
     }
 
     #[test]

@@ -130,10 +130,17 @@ impl Spec {
             );
         }
         for o in &cfg.optional_sections {
-            if !sections.iter().any(|s| collapse_ws(o).eq_ignore_ascii_case(&s.text)) {
+            if !sections
+                .iter()
+                .any(|s| collapse_ws(o).eq_ignore_ascii_case(&s.text))
+            {
                 bail!(
                     "key `optional-sections`: the template has no heading {o:?} (its headings: {})",
-                    sections.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(", ")
+                    sections
+                        .iter()
+                        .map(|s| s.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
         }
@@ -186,8 +193,12 @@ impl Spec {
                 }
                 sections[si].fields.push(FieldSpec {
                     label: label.clone(),
-                    hint: is_bracket_span(value)
-                        .then(|| value.trim_start_matches('[').trim_end_matches(']').to_string()),
+                    hint: is_bracket_span(value).then(|| {
+                        value
+                            .trim_start_matches('[')
+                            .trim_end_matches(']')
+                            .to_string()
+                    }),
                     accepted,
                 });
                 continue;
@@ -236,7 +247,10 @@ impl Spec {
         let mut exact_instructions: HashMap<String, Vec<usize>> = HashMap::new();
         let mut word_index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, ins) in instructions.iter().enumerate() {
-            exact_instructions.entry(ins.norm.clone()).or_default().push(i);
+            exact_instructions
+                .entry(ins.norm.clone())
+                .or_default()
+                .push(i);
             if !ins.short {
                 let mut words: Vec<&str> = ins
                     .norm
@@ -272,7 +286,12 @@ impl Spec {
 
     /// The template instruction a card block repeats, verbatim or nearly
     /// (markup removed, a word changed), if any.
-    pub fn match_instruction(&self, norm: &str, emphasized: bool, scratch: &mut Vec<(usize, u16)>) -> Option<usize> {
+    pub fn match_instruction(
+        &self,
+        norm: &str,
+        emphasized: bool,
+        scratch: &mut Vec<(usize, u16)>,
+    ) -> Option<usize> {
         if norm.is_empty() {
             return None;
         }
@@ -307,7 +326,11 @@ impl Spec {
         let mut best: Option<(usize, f32)> = None;
         for &(i, hits) in scratch.iter() {
             let ins = &self.instructions[i];
-            let distinct = ins.norm.split(' ').filter(|w| w.len() >= INDEX_WORD_LEN).count();
+            let distinct = ins
+                .norm
+                .split(' ')
+                .filter(|w| w.len() >= INDEX_WORD_LEN)
+                .count();
             if (hits as usize) * 2 < distinct {
                 continue;
             }
@@ -384,7 +407,11 @@ fn contains_words(hay: &str, needle: &str) -> bool {
 fn frame_lines(card: &Card) -> (usize, usize) {
     let mut preamble_end = 0;
     if let Some(&first_break) = card.thematic_breaks.first() {
-        let before: Vec<_> = card.headings.iter().filter(|h| h.line < first_break).collect();
+        let before: Vec<_> = card
+            .headings
+            .iter()
+            .filter(|h| h.line < first_break)
+            .collect();
         let after = card.headings.iter().find(|h| h.line > first_break);
         let has_content_before = card.blocks.iter().any(|b| b.line < first_break);
         let preamble = match (before.as_slice(), after) {
@@ -450,8 +477,10 @@ fn enumerated_stem(cell: &str) -> Option<&str> {
     let (stem, last) = c.rsplit_once(' ')?;
     let mut chars = last.chars();
     let ch = chars.next()?;
-    (chars.next().is_none() && (ch.is_ascii_uppercase() || ch.is_ascii_digit()) && !stem.trim().is_empty())
-        .then(|| stem.trim())
+    (chars.next().is_none()
+        && (ch.is_ascii_uppercase() || ch.is_ascii_digit())
+        && !stem.trim().is_empty())
+    .then(|| stem.trim())
 }
 
 /// Cells of a raw table row, split on unescaped pipes (as GFM does, even inside
@@ -519,7 +548,10 @@ mod tests {
         let labels: Vec<_> = md.fields.iter().map(|f| f.label.as_str()).collect();
         assert_eq!(labels[0], "Developed by");
         assert_eq!(labels.len(), 7);
-        assert_eq!(md.fields[0].hint.as_deref(), Some("Name(s), Institution(s)"));
+        assert_eq!(
+            md.fields[0].hint.as_deref(),
+            Some("Name(s), Institution(s)")
+        );
         let spans: Vec<_> = s.placeholders.iter().map(|p| p.text.as_str()).collect();
         assert!(spans.contains(&"[Model Name]"));
         assert!(spans.contains(&"[Name(s), Institution(s)]"));
@@ -536,7 +568,10 @@ mod tests {
             .instructions
             .iter()
             .any(|i| i.norm.starts_with("provide basic details about the model")));
-        assert!(s.instructions.iter().any(|i| i.norm.starts_with("example 3d u net")));
+        assert!(s
+            .instructions
+            .iter()
+            .any(|i| i.norm.starts_with("example 3d u net")));
         assert!(!s
             .instructions
             .iter()
@@ -547,8 +582,12 @@ mod tests {
         let other = normalized("We provide a U-Net for nuclei segmentation trained on 300 images.");
         assert!(s.match_instruction(&other, false, &mut scratch).is_none());
         // Short texts need italics to count.
-        assert!(s.match_instruction("examples", false, &mut scratch).is_none());
-        assert!(s.match_instruction("examples", true, &mut scratch).is_some());
+        assert!(s
+            .match_instruction("examples", false, &mut scratch)
+            .is_none());
+        assert!(s
+            .match_instruction("examples", true, &mut scratch)
+            .is_some());
     }
 
     #[test]

@@ -9,7 +9,9 @@ pub struct AnnotationReporter;
 
 /// Escaping for a command's message (GitHub's `escapeData`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for a command's property values (GitHub's `escapeProperty`).

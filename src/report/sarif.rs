@@ -21,16 +21,23 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// `missing-section` → `MissingSection`, SARIF's friendly rule name.
+/// `missing-section` → `MissingSection`, SARIF's friendly rule name, which must
+/// differ from the id even ignoring case (`placeholder` → `ModelCardPlaceholder`).
 fn pascal(id: &str) -> String {
-    id.split('-')
+    let name: String = id
+        .split('-')
         .map(|w| {
             let mut c = w.chars();
             c.next()
                 .map(|f| f.to_uppercase().chain(c).collect::<String>())
                 .unwrap_or_default()
         })
-        .collect()
+        .collect();
+    if name.eq_ignore_ascii_case(id) {
+        format!("ModelCard{name}")
+    } else {
+        name
+    }
 }
 
 fn sentence(s: &str) -> String {
@@ -122,7 +129,8 @@ impl Reporter for SarifReporter {
             "version": "2.1.0",
         });
         let head = serde_json::to_string(&head).map_err(io::Error::other)?;
-        let driver = serde_json::to_string(&json!({ "driver": driver() })).map_err(io::Error::other)?;
+        let driver =
+            serde_json::to_string(&json!({ "driver": driver() })).map_err(io::Error::other)?;
         // Open the object, its runs array, the one run and its results array.
         write!(
             out,
@@ -154,6 +162,7 @@ mod tests {
     #[test]
     fn names_and_uris() {
         assert_eq!(pascal("missing-section"), "MissingSection");
+        assert_eq!(pascal("placeholder"), "ModelCardPlaceholder");
         assert_eq!(uri("models/a b/README.md"), "models/a%20b/README.md");
     }
 }

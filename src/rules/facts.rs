@@ -49,9 +49,10 @@ impl Facts {
         let mut scratch = Vec::new();
         for b in &card.blocks {
             let text = card.block_text(b);
-            spec.matcher.find(text, b.kind == BlockKind::Cell, &mut scratch_hits);
+            spec.matcher
+                .find(text, b.kind == BlockKind::Cell, &mut scratch_hits);
             let start = f.hits.len();
-            f.hits.extend(scratch_hits.drain(..));
+            f.hits.append(&mut scratch_hits);
             f.hit_ranges.push(start..f.hits.len());
 
             let field = field_at(b, text);
@@ -64,8 +65,11 @@ impl Facts {
             f.template_text.push(tt);
             let content = b.kind != BlockKind::Heading
                 && tt.is_none()
-                && (has_words_outside(text, field.as_ref().map_or(0, |x| x.value_start), &f.hits[start..])
-                    || b.has_children && field.is_none());
+                && (has_words_outside(
+                    text,
+                    field.as_ref().map_or(0, |x| x.value_start),
+                    &f.hits[start..],
+                ) || b.has_children && field.is_none());
             f.content.push(content);
             f.field.push(field);
         }
@@ -143,7 +147,11 @@ mod tests {
             kind: crate::matcher::PlaceholderKind::Generic,
         };
         assert!(!has_words_outside("Developed by: TODO", 13, &[hit(14, 18)]));
-        assert!(has_words_outside("Developed by: TODO later", 13, &[hit(14, 18)]));
+        assert!(has_words_outside(
+            "Developed by: TODO later",
+            13,
+            &[hit(14, 18)]
+        ));
         assert!(!has_words_outside("x: *", 2, &[]));
     }
 }

@@ -19,16 +19,24 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         if spec.fields.is_empty() {
             continue;
         }
-        let section_name = if spec.title_slot { card.headings[c].text.clone() } else { spec.text.clone() };
+        let section_name = if spec.title_slot {
+            card.headings[c].text.clone()
+        } else {
+            spec.text.clone()
+        };
         for f in &spec.fields {
             let found = by_section[c].iter().copied().find(|&bi| {
                 ctx.facts.field[bi]
                     .as_ref()
-                    .is_some_and(|fa| f.accepted.iter().any(|a| *a == fa.key))
+                    .is_some_and(|fa| f.accepted.contains(&fa.key))
             });
             match found {
                 None => {
-                    let hint = f.hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+                    let hint = f
+                        .hint
+                        .as_deref()
+                        .map(|h| format!(" ({h})"))
+                        .unwrap_or_default();
                     let h = &card.headings[c];
                     out.push(
                         Draft::new(
@@ -51,9 +59,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     let fa = ctx.facts.field[bi].as_ref().expect("field");
                     let text = card.block_text(b);
                     let value = text[fa.value_start.min(text.len())..].trim();
-                    let value = value.trim_matches(|ch: char| ch == '*' || ch == '_' || ch.is_whitespace());
+                    let value =
+                        value.trim_matches(|ch: char| ch == '*' || ch == '_' || ch.is_whitespace());
                     if value.is_empty() && !b.has_children {
-                        let hint = f.hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+                        let hint = f
+                            .hint
+                            .as_deref()
+                            .map(|h| format!(" ({h})"))
+                            .unwrap_or_default();
                         out.push(
                             Draft::new(
                                 "empty-field",

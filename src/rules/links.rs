@@ -20,12 +20,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     }
 }
 
-fn anchor(ctx: &Context, anchors: &HashSet<String>, frag: &str, line: usize, section: Option<usize>, out: &mut Vec<Draft>) {
+fn anchor(
+    ctx: &Context,
+    anchors: &HashSet<String>,
+    frag: &str,
+    line: usize,
+    section: Option<usize>,
+    out: &mut Vec<Draft>,
+) {
     if frag.is_empty() {
         return;
     }
     let decoded = percent_decode(frag).to_lowercase();
-    let decoded = decoded.strip_prefix("user-content-").unwrap_or(&decoded).to_string();
+    let decoded = decoded
+        .strip_prefix("user-content-")
+        .unwrap_or(&decoded)
+        .to_string();
     if anchors.contains(&decoded) {
         return;
     }
@@ -77,14 +87,24 @@ fn is_relative(dest: &str) -> bool {
     match dest.find(':') {
         Some(i) => {
             let scheme = &dest[..i];
-            !(scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !scheme.is_empty())
-                || dest[..i].contains('/')
+            let is_scheme = !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+            !is_scheme
         }
         None => true,
     }
 }
 
-fn relative(ctx: &Context, dest: &str, line: usize, is_image: bool, section: Option<usize>, out: &mut Vec<Draft>) {
+fn relative(
+    ctx: &Context,
+    dest: &str,
+    line: usize,
+    is_image: bool,
+    section: Option<usize>,
+    out: &mut Vec<Draft>,
+) {
     let path_part = dest.split(['#', '?']).next().unwrap_or("");
     if path_part.is_empty() {
         return;
@@ -196,10 +216,19 @@ mod tests {
 
     #[test]
     fn resolve_paths() {
-        assert_eq!(resolve("models/a/README.md", "img/x.png").as_deref(), Some("models/a/img/x.png"));
-        assert_eq!(resolve("models/a/README.md", "../b/x.png").as_deref(), Some("models/b/x.png"));
+        assert_eq!(
+            resolve("models/a/README.md", "img/x.png").as_deref(),
+            Some("models/a/img/x.png")
+        );
+        assert_eq!(
+            resolve("models/a/README.md", "../b/x.png").as_deref(),
+            Some("models/b/x.png")
+        );
         assert_eq!(resolve("README.md", "../x.png"), None);
-        assert_eq!(resolve("models/a/README.md", "/docs/x.md").as_deref(), Some("docs/x.md"));
+        assert_eq!(
+            resolve("models/a/README.md", "/docs/x.md").as_deref(),
+            Some("docs/x.md")
+        );
         assert!(is_relative("img/a b.png"));
         assert!(!is_relative("https://x.org"));
         assert!(!is_relative("mailto:a@b"));
@@ -216,9 +245,18 @@ mod tests {
     fn relative_links_use_the_oracle() {
         let s = spec_from(T);
         let card = "# M\n\nA model. ![fig](img/ok.png) ![bad](img/missing%20one.png) [up](../../../x)\n\n# Table of Contents\n\n- [Model Details](#model-details)\n\n# Model Details\n\n[site](https://example.org)\n";
-        let f = crate::rules::check_text(&s, &Config::default(), "models/a/README.md", card, &Only("models/a/img/ok.png"));
+        let f = crate::rules::check_text(
+            &s,
+            &Config::default(),
+            "models/a/README.md",
+            card,
+            &Only("models/a/img/ok.png"),
+        );
         let b = only(&f, "broken-link");
         assert_eq!(b.len(), 2, "{f:#?}");
-        assert!(b[0].message.contains("models/a/img/missing one.png") || b[1].message.contains("models/a/img/missing one.png"));
+        assert!(
+            b[0].message.contains("models/a/img/missing one.png")
+                || b[1].message.contains("models/a/img/missing one.png")
+        );
     }
 }

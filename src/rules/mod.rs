@@ -182,7 +182,9 @@ impl<'a> Context<'a> {
     pub fn section_name(&self, card_heading: Option<usize>) -> Option<String> {
         let h = card_heading?;
         match self.outline.card_to_spec[h] {
-            Some((si, _)) if !self.spec.sections[si].title_slot => Some(self.spec.sections[si].text.clone()),
+            Some((si, _)) if !self.spec.sections[si].title_slot => {
+                Some(self.spec.sections[si].text.clone())
+            }
             _ => Some(self.card.headings[h].text.clone()),
         }
     }
@@ -210,10 +212,20 @@ pub fn check_bytes(
 
 /// The one finding for a file that could not be read as a card.
 pub fn unreadable(cfg: &Config, path: &str, message: String, subject: &str) -> Vec<Finding> {
-    finish(cfg, path, vec![Draft::new("unreadable-file", 1, message).subject(subject)])
+    finish(
+        cfg,
+        path,
+        vec![Draft::new("unreadable-file", 1, message).subject(subject)],
+    )
 }
 
-pub fn check_text(spec: &Spec, cfg: &Config, path: &str, text: &str, oracle: &dyn LinkOracle) -> Vec<Finding> {
+pub fn check_text(
+    spec: &Spec,
+    cfg: &Config,
+    path: &str,
+    text: &str,
+    oracle: &dyn LinkOracle,
+) -> Vec<Finding> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
     let outline = Outline::build(spec, &card);
@@ -267,11 +279,13 @@ pub(crate) mod test_support {
     }
 
     pub fn run(spec: &Spec, card: &str) -> Vec<Finding> {
-        check_text(spec, &Config::default(), "models/x/README.md", card, &NoOracle)
-    }
-
-    pub fn rules_of(findings: &[Finding]) -> Vec<(&str, usize)> {
-        findings.iter().map(|f| (f.rule.as_str(), f.line)).collect()
+        check_text(
+            spec,
+            &Config::default(),
+            "models/x/README.md",
+            card,
+            &NoOracle,
+        )
     }
 
     pub fn only<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {

@@ -23,6 +23,9 @@ pub struct Outline {
     pub duplicates: Vec<(usize, usize)>,
     /// Per card heading: the nearest earlier heading of a lower level.
     pub card_parent: Vec<Option<usize>>,
+    /// The same, with paired headings taken at their template level, so one heading
+    /// at a wrong level does not make its neighbours look empty or misplaced.
+    pub logical_parent: Vec<Option<usize>>,
 }
 
 /// How close a heading must be to a missing template heading to count as its rename.
@@ -39,18 +42,26 @@ impl Outline {
             card_to_spec: vec![None; n],
             spec_to_card: vec![None; spec.sections.len()],
             duplicates: Vec::new(),
-            card_parent: parents(card),
+            card_parent: parents(card.headings.iter().map(|h| h.level)),
+            logical_parent: Vec::new(),
         };
 
         // Exact text, in template order; among several candidates prefer the one under
         // the right parent, then the first free one.
-        let mut by_text: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        let mut by_text: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
         for (i, h) in card.headings.iter().enumerate() {
             by_text.entry(h.text.as_str()).or_default().push(i);
         }
         for (si, s) in spec.sections.iter().enumerate() {
-            let Some(cands) = by_text.get(s.text.as_str()) else { continue };
-            let free: Vec<usize> = cands.iter().copied().filter(|&c| o.card_to_spec[c].is_none()).collect();
+            let Some(cands) = by_text.get(s.text.as_str()) else {
+                continue;
+            };
+            let free: Vec<usize> = cands
+                .iter()
+                .copied()
+                .filter(|&c| o.card_to_spec[c].is_none())
+                .collect();
             let pick = free
                 .iter()
                 .copied()
@@ -68,7 +79,10 @@ impl Outline {
             }
             if let Some(si) = spec.sections.iter().position(|s| s.text == h.text) {
                 if let Some(first) = o.spec_to_card[si] {
-                    if first < i && o.card_parent[i].map(|p| o.card_to_spec[p].map(|m| m.0)) == o.card_parent[first].map(|p| o.card_to_spec[p].map(|m| m.0)) {
+                    if first < i
+                        && o.card_parent[i].map(|p| o.card_to_spec[p].map(|m| m.0))
+                            == o.card_parent[first].map(|p| o.card_to_spec[p].map(|m| m.0))
+                    {
                         o.duplicates.push((i, si));
                     }
                 }
@@ -82,7 +96,9 @@ impl Outline {
                 continue;
             }
             let first_matched = o.card_to_spec.iter().position(|m| m.is_some()).unwrap_or(n);
-            if let Some(c) = (0..first_matched).find(|&c| card.headings[c].level == s.level && o.card_to_spec[c].is_none()) {
+            if let Some(c) = (0..first_matched)
+                .find(|&c| card.headings[c].level == s.level && o.card_to_spec[c].is_none())
+            {
                 o.card_to_spec[c] = Some((si, MatchKind::Title));
                 o.spec_to_card[si] = Some(c);
             }
@@ -98,12 +114,19 @@ impl Outline {
             .filter(|&si| o.spec_to_card[si].is_none() && !spec.sections[si].title_slot)
             .collect();
         if !missing.is_empty() && free_cards.len() * missing.len() <= MAX_RENAME_COMPARISONS {
-            let card_keys: Vec<String> = free_cards.iter().map(|&c| loose_key(&card.headings[c].text)).collect();
+            let card_keys: Vec<String> = free_cards
+                .iter()
+                .map(|&c| loose_key(&card.headings[c].text))
+                .collect();
             let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
             for &si in &missing {
                 let sk = loose_key(&spec.sections[si].text);
                 let one_word = spec.sections[si].text.split_whitespace().count() == 1;
-                let threshold = if one_word { RENAME_THRESHOLD_ONE_WORD } else { RENAME_THRESHOLD };
+                let threshold = if one_word {
+                    RENAME_THRESHOLD_ONE_WORD
+                } else {
+                    RENAME_THRESHOLD
+                };
                 for (k, &c) in free_cards.iter().enumerate() {
                     let ck = &card_keys[k];
                     let (a, b) = (sk.chars().count(), ck.chars().count());
@@ -124,6 +147,13 @@ impl Outline {
                 }
             }
         }
+        let levels: Vec<u8> = (0..n)
+            .map(|c| match o.card_to_spec[c] {
+                Some((si, _)) => spec.sections[si].level,
+                None => card.headings[c].level,
+            })
+            .collect();
+        o.logical_parent = parents(levels.into_iter());
         o
     }
 
@@ -154,19 +184,19 @@ impl Outline {
     }
 }
 
-fn parents(card: &Card) -> Vec<Option<usize>> {
-    let mut stack: Vec<usize> = Vec::new();
-    let mut out = Vec::with_capacity(card.headings.len());
-    for (i, h) in card.headings.iter().enumerate() {
-        while let Some(&t) = stack.last() {
-            if card.headings[t].level >= h.level {
+fn parents(levels: impl Iterator<Item = u8>) -> Vec<Option<usize>> {
+    let mut stack: Vec<(usize, u8)> = Vec::new();
+    let mut out = Vec::new();
+    for (i, level) in levels.enumerate() {
+        while let Some(&(_, l)) = stack.last() {
+            if l >= level {
                 stack.pop();
             } else {
                 break;
             }
         }
-        out.push(stack.last().copied());
-        stack.push(i);
+        out.push(stack.last().map(|x| x.0));
+        stack.push((i, level));
     }
     out
 }
@@ -202,7 +232,10 @@ mod tests {
 
     #[test]
     fn lis_keeps_longest_run() {
-        assert_eq!(longest_increasing(&[0, 1, 5, 6, 2, 3, 4]), vec![0, 1, 4, 5, 6]);
+        assert_eq!(
+            longest_increasing(&[0, 1, 5, 6, 2, 3, 4]),
+            vec![0, 1, 4, 5, 6]
+        );
         assert!(longest_increasing(&[]).is_empty());
     }
 }

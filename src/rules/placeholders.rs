@@ -47,7 +47,9 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
                 entry.texts.push(t);
             }
             match h.kind {
-                PlaceholderKind::Template(_) | PlaceholderKind::Configured => entry.any_template = true,
+                PlaceholderKind::Template(_) | PlaceholderKind::Configured => {
+                    entry.any_template = true
+                }
                 PlaceholderKind::Generic => entry.any_generic = true,
             }
             if let Some(f) = field.filter(|f| h.range.start >= f.value_start) {
@@ -59,7 +61,11 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         }
     }
     for (line, lh) in by_line {
-        let quoted: Vec<String> = lh.texts.iter().map(|t| format!("“{}”", ellipsize(t, 60))).collect();
+        let quoted: Vec<String> = lh
+            .texts
+            .iter()
+            .map(|t| format!("“{}”", ellipsize(t, 60)))
+            .collect();
         let what = if quoted.len() == 1 {
             format!("{} is a placeholder", quoted[0])
         } else {
@@ -69,15 +75,20 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             Some(f) => format!(" in the field **{f}:**"),
             None => String::new(),
         };
-        let numeric = lh.texts.iter().all(|t| t.to_ascii_uppercase().contains(".X"));
+        let numeric = lh
+            .texts
+            .iter()
+            .all(|t| t.to_ascii_uppercase().contains(".X"));
         let fix = if numeric {
             "Enter the measured values (for example `0.87 ± 0.03`), or remove the row if you did not measure it.".to_string()
         } else if let Some(h) = &lh.hint {
             format!("Replace it with your model's information ({h}), or write “Not applicable” and why.")
         } else if lh.any_generic && !lh.any_template {
-            "It marks unfinished text: write the information, or “Not applicable” and why.".to_string()
+            "It marks unfinished text: write the information, or “Not applicable” and why."
+                .to_string()
         } else {
-            "Replace it with your model's information, or write “Not applicable” and why.".to_string()
+            "Replace it with your model's information, or write “Not applicable” and why."
+                .to_string()
         };
         let line_text = card.line_text(line).trim().to_string();
         out.push(
@@ -102,9 +113,15 @@ fn template_hint(ctx: &Context, section: Option<usize>, key: &str) -> Option<Str
 fn template_text(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
     for (bi, b) in card.blocks.iter().enumerate() {
-        let Some(ti) = ctx.facts.template_text[bi] else { continue };
+        let Some(ti) = ctx.facts.template_text[bi] else {
+            continue;
+        };
         let ins = &ctx.spec.instructions[ti];
-        let kind = if ins.norm.starts_with("example") { "example" } else { "instruction" };
+        let kind = if ins.norm.starts_with("example") {
+            "example"
+        } else {
+            "instruction"
+        };
         let quoted = ellipsize(ins.display.trim_matches(|c| c == '*' || c == '_'), 100);
         out.push(
             Draft::new(

@@ -17,7 +17,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
 
 fn quote_instruction(ctx: &Context, si: usize) -> String {
     match &ctx.spec.sections[si].instruction {
-        Some(i) => format!(" The template asks: “{}”", ellipsize(i.trim_matches(|c| c == '*' || c == '_'), 160)),
+        Some(i) => format!(
+            " The template asks: “{}”",
+            ellipsize(i.trim_matches(|c| c == '*' || c == '_'), 160)
+        ),
         None => String::new(),
     }
 }
@@ -31,7 +34,9 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
             continue;
         }
         // A missing parent speaks for its missing children.
-        if s.parent.is_some_and(|p| o.spec_to_card[p].is_none() && !spec.sections[p].optional) {
+        if s.parent
+            .is_some_and(|p| o.spec_to_card[p].is_none() && !spec.sections[p].optional)
+        {
             continue;
         }
         if s.title_slot {
@@ -162,21 +167,24 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
     let flagged: std::collections::HashSet<usize> = misplaced.iter().copied().collect();
     for &c in &misplaced {
         // A section moved with its parent is reported once, on the parent.
-        let mut p = ctx.outline.card_parent[c];
+        let mut p = ctx.outline.logical_parent[c];
         let mut under_flagged = false;
         while let Some(pp) = p {
             if flagged.contains(&pp) {
                 under_flagged = true;
                 break;
             }
-            p = ctx.outline.card_parent[pp];
+            p = ctx.outline.logical_parent[pp];
         }
         if under_flagged {
             continue;
         }
         let (si, _) = ctx.outline.card_to_spec[c].expect("paired heading");
         let s = &ctx.spec.sections[si];
-        let prev = (0..si).rev().find(|&p| ctx.outline.spec_to_card[p].is_some() && !flagged.contains(&ctx.outline.spec_to_card[p].unwrap()));
+        let prev = (0..si).rev().find(|&p| {
+            ctx.outline.spec_to_card[p].is_some()
+                && !flagged.contains(&ctx.outline.spec_to_card[p].unwrap())
+        });
         let hint = match prev {
             Some(p) => format!(" Move it after `{}`.", ctx.spec.sections[p].heading_line()),
             None => " Move it up, before the other sections.".to_string(),
@@ -239,7 +247,7 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
     }
     for i in (0..n).rev() {
         if filled[i] {
-            if let Some(p) = ctx.outline.card_parent[i] {
+            if let Some(p) = ctx.outline.logical_parent[i] {
                 filled[p] = true;
             }
         }
@@ -284,7 +292,10 @@ mod tests {
     #[test]
     fn missing_section_points_at_insertion_line() {
         let s = spec_from(T);
-        let f = run(&s, "# Thing\n\nA model.\n\n# Alpha\n\n## Alpha One\n\nText.\n\n# Beta\n\nB.\n");
+        let f = run(
+            &s,
+            "# Thing\n\nA model.\n\n# Alpha\n\n## Alpha One\n\nText.\n\n# Beta\n\nB.\n",
+        );
         let m = only(&f, "missing-section");
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].line, 11);
@@ -361,7 +372,10 @@ mod tests {
     #[test]
     fn missing_title_and_setext_headings() {
         let s = spec_from(T);
-        let f = run(&s, "Alpha\n=====\n\n## Alpha One\n\nx\n\n## Alpha Two\n\ny\n\n# Beta\n\nz\n");
+        let f = run(
+            &s,
+            "Alpha\n=====\n\n## Alpha One\n\nx\n\n## Alpha Two\n\ny\n\n# Beta\n\nz\n",
+        );
         let m = only(&f, "missing-section");
         assert_eq!(m.len(), 1);
         assert!(m[0].message.contains("no title"));

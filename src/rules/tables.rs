@@ -13,7 +13,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         let mut rows: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(t.rows.len() + 1);
         if let Some(r) = card.lines.line_range(&card.text, delim_line) {
             // The delimiter row starts where the header starts within its line.
-            let header_line_start = card.lines.line_range(&card.text, t.header.line).map(|r| r.start).unwrap_or(0);
+            let header_line_start = card
+                .lines
+                .line_range(&card.text, t.header.line)
+                .map(|r| r.start)
+                .unwrap_or(0);
             let indent = t.header.raw.start - header_line_start;
             rows.push((delim_line, (r.start + indent).min(r.end)..r.end));
         }
@@ -57,13 +61,13 @@ mod tests {
     fn rows_with_wrong_cell_counts() {
         let s = spec_from("# [N]\n\n*text of summary here*\n\n# A\n\n*describe it here please*\n");
         let f = run(&s, "# N\n\nx\n\n# A\n\n| a | b | c |\n|---|---|---|\n| 1 | 2 |\n| 1 | 2 | 3 | 4 |\n| 1 | `x\\|y` | 3 |\n");
-        let t: Vec<_> = only(&f, "table-shape").iter().map(|x| (x.line, x.suggestion.clone())).collect();
+        let t: Vec<_> = only(&f, "table-shape")
+            .iter()
+            .map(|x| (x.line, x.suggestion.clone()))
+            .collect();
         assert_eq!(
             t,
-            vec![
-                (9, Some("| 1 | 2 | |".to_string())),
-                (10, None)
-            ],
+            vec![(9, Some("| 1 | 2 | |".to_string())), (10, None)],
             "{f:#?}"
         );
     }

@@ -1,0 +1,359 @@
+//! The `check` and `rules` commands as a user runs them: exit codes, each format.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_modelcard-review"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("MODELCARD_REVIEW_LOG");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run binary")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const BROKEN: &str = "fixtures/cards/broken/common-faults/README.md";
+
+#[test]
+fn good_cards_pass() {
+    let o = run(&["check", "fixtures/cards/good"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Checked 3 files: no problems found."),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn broken_card_fails_with_text_report() {
+    let o = run(&["check", BROKEN]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("error[placeholder]:"), "{out}");
+    assert!(out.contains(&format!("--> {BROKEN}:24")), "{out}");
+    assert!(
+        out.contains("24 | - **Developed by:** *[Name(s), Institution(s)]*"),
+        "{out}"
+    );
+    assert!(out.contains("+ ## Model Description"), "{out}");
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        BROKEN,
+        "fixtures/cards/good/mito-em-3d/README.md",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["version"], 1);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[1]["findings"].as_array().unwrap().len(), 0);
+    let f0 = &files[0]["findings"][0];
+    let mut keys: Vec<_> = f0.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "end_line",
+            "field",
+            "line",
+            "message",
+            "rule",
+            "section",
+            "severity",
+            "suggestion"
+        ]
+    );
+    let s = &v["summary"];
+    assert_eq!(s["files"], 2);
+    let total = files[0]["findings"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        s["errors"].as_u64().unwrap()
+            + s["warnings"].as_u64().unwrap()
+            + s["notices"].as_u64().unwrap(),
+        total
+    );
+    let rules: Vec<&str> = files[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for r in [
+        "renamed-section",
+        "missing-section",
+        "placeholder",
+        "template-text",
+        "empty-field",
+        "missing-field",
+        "broken-anchor",
+        "heading-level",
+        "empty-section",
+        "table-shape",
+        "broken-link",
+    ] {
+        assert!(rules.contains(&r), "{r} missing in {rules:?}");
+    }
+}
+
+#[test]
+fn json_report_snapshot() {
+    let o = run(&["check", "--format", "json", BROKEN]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    insta::assert_json_snapshot!("broken_card_json", v);
+}
+
+#[test]
+fn text_report_snapshot() {
+    let o = run(&["check", BROKEN]);
+    insta::assert_snapshot!("broken_card_text", stdout(&o));
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_results() {
+    let o = run(&["check", "--format", "sarif", BROKEN]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif json");
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "modelcard-review");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 14);
+    let results = run0["results"].as_array().unwrap();
+    assert!(results.len() > 10);
+    let r = &results[0];
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        BROKEN
+    );
+    assert!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[idx]["id"], r["ruleId"]);
+}
+
+#[test]
+fn sarif_to_file_with_output_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.sarif");
+    let o = run(&[
+        "check",
+        "--format",
+        "sarif",
+        "-o",
+        out.to_str().unwrap(),
+        "fixtures/cards/good",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn github_annotations_are_escaped_commands() {
+    let o = run(&["check", "--format", "github", BROKEN]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "::warning file={BROKEN},line=11,endLine=11,title=broken-anchor (Table of Contents)::"
+        )),
+        "{first}"
+    );
+    assert!(out.lines().any(|l| l.starts_with("::error file=")
+        && l.contains("title=placeholder (Model Description › Developed by)")));
+    for l in out.lines().filter(|l| l.starts_with("::")) {
+        assert!(!l.contains('\r'));
+    }
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let mut child = bin()
+        .args(["check", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# [Model Name]\n\nTODO\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"][0]["path"], "-");
+    assert!(v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "placeholder"));
+}
+
+#[test]
+fn fail_on_levels() {
+    assert_eq!(
+        run(&["check", "--fail-on", "never", BROKEN]).status.code(),
+        Some(0)
+    );
+    // Only warnings left once every error rule is switched off.
+    let mut args = vec!["check", "--fail-on", "error", BROKEN];
+    let offs = [
+        "--rule=renamed-section=off",
+        "--rule=missing-section=off",
+        "--rule=placeholder=off",
+        "--rule=empty-field=off",
+        "--rule=missing-field=off",
+        "--rule=empty-section=off",
+    ];
+    args.extend(offs);
+    assert_eq!(run(&args).status.code(), Some(0));
+    let mut warn = vec!["check", "--fail-on", "warning", BROKEN];
+    warn.extend(offs);
+    assert_eq!(run(&warn).status.code(), Some(1));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let o = run(&["check", "--format", "xml", BROKEN]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--format"));
+    let o = run(&["check", "no/such/file.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/file.md"));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    let o = run(&["check", "--rule", "nope=off", BROKEN]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["check", "--template", "no/such/template.md", BROKEN]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("template"));
+}
+
+#[test]
+fn bad_config_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[rules]\nplaceholder = \"loud\"\n").unwrap();
+    let o = run(&["check", "--config", cfg.to_str().unwrap(), BROKEN]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("rules.placeholder"), "{err}");
+}
+
+#[test]
+fn config_file_is_discovered_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let card_dir = dir.path().join("models/a");
+    std::fs::create_dir_all(&card_dir).unwrap();
+    std::fs::copy(BROKEN_ABS(), card_dir.join("README.md")).unwrap();
+    std::fs::write(card_dir.join("notes.md"), "TODO").unwrap();
+    std::fs::write(
+        dir.path().join(".modelcard-review.toml"),
+        "paths = [\"models/**/README.md\"]\nfail-on = \"never\"\n[rules]\nplaceholder = \"off\"\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_modelcard-review"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["files"].as_array().unwrap().len(),
+        1,
+        "only README.md matches the glob"
+    );
+    assert_eq!(v["files"][0]["path"], "models/a/README.md");
+    assert!(!v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "placeholder"));
+}
+
+#[allow(non_snake_case)]
+fn BROKEN_ABS() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(BROKEN)
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for id in [
+        "missing-section",
+        "renamed-section",
+        "heading-level",
+        "section-order",
+        "duplicate-section",
+        "empty-section",
+        "placeholder",
+        "template-text",
+        "missing-field",
+        "empty-field",
+        "broken-anchor",
+        "table-shape",
+        "broken-link",
+        "unreadable-file",
+    ] {
+        assert!(out.contains(&format!("{id} (")), "{id}");
+    }
+}
+
+#[test]
+fn readme_rule_table_is_generated_from_the_rules() {
+    let o = run(&["rules", "--format", "markdown"]);
+    let table = stdout(&o);
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(
+        readme.contains(&table),
+        "README.md's rule table is out of date; paste the output of `modelcard-review rules --format markdown`"
+    );
+}
+
+#[test]
+fn unreadable_files_are_findings_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = dir.path().join("utf16.md");
+    std::fs::write(&utf16, [0xFF, 0xFE, b'#', 0, b' ', 0, b'A', 0]).unwrap();
+    let latin1 = dir.path().join("latin1.md");
+    std::fs::write(&latin1, b"# Caf\xe9\n").unwrap();
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        utf16.to_str().unwrap(),
+        latin1.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for f in v["files"].as_array().unwrap() {
+        let fs = f["findings"].as_array().unwrap();
+        assert_eq!(fs.len(), 1);
+        assert_eq!(fs[0]["rule"], "unreadable-file");
+        assert_eq!(fs[0]["line"], 1);
+    }
+}
