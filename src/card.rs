@@ -156,6 +156,8 @@ pub struct Card {
     /// Lines of thematic breaks (`---`), which the template uses to fence its
     /// preamble and footer.
     pub thematic_breaks: Vec<usize>,
+    /// Text buffers of closed frames, reused by the next ones.
+    spare: Vec<(String, Vec<(usize, usize)>)>,
 }
 
 struct Frame {
@@ -165,8 +167,8 @@ struct Frame {
     buf: String,
     segs: Vec<(usize, usize)>,
     src_start: usize,
-    emph_chars: usize,
-    plain_chars: usize,
+    has_emph: bool,
+    has_plain: bool,
     strong_label: Option<String>,
     strong_open: Option<usize>,
     has_children: bool,
@@ -418,14 +420,15 @@ impl Card {
         self.headings.len().checked_sub(1)
     }
 
-    fn open_frame(&self, kind: BlockKind, src_start: usize) -> Frame {
+    fn open_frame(&mut self, kind: BlockKind, src_start: usize) -> Frame {
+        let (buf, segs) = self.spare.pop().unwrap_or_default();
         Frame {
             kind,
-            buf: String::new(),
-            segs: Vec::new(),
+            buf,
+            segs,
             src_start,
-            emph_chars: 0,
-            plain_chars: 0,
+            has_emph: false,
+            has_plain: false,
             strong_label: None,
             strong_open: None,
             has_children: false,
@@ -436,17 +439,17 @@ impl Card {
         let Some(f) = frames.last_mut() else { return };
         f.segs.push((f.buf.len(), src));
         f.buf.push_str(t);
-        let visible = t.chars().filter(|c| !c.is_whitespace()).count();
-        if f.strong_open.is_none() {
+        if f.strong_open.is_none() && (if emphasized { !f.has_emph } else { !f.has_plain }) {
+            let visible = t.chars().any(|c| !c.is_whitespace());
             if emphasized {
-                f.emph_chars += visible;
+                f.has_emph |= visible;
             } else {
-                f.plain_chars += visible;
+                f.has_plain |= visible;
             }
         }
     }
 
-    fn close_frame(&mut self, f: Frame, src_end: usize, src: &str) {
+    fn close_frame(&mut self, mut f: Frame, src_end: usize, src: &str) {
         let base = self.plain.len();
         self.plain.push_str(&f.buf);
         let text = base..self.plain.len();
@@ -474,7 +477,7 @@ impl Card {
         };
         // A frame may have received no text (empty item): keep it, it is an empty field.
         let strong_label = f.strong_label.filter(|l| !l.is_empty());
-        let emphasized = f.emph_chars > 0 && f.plain_chars == 0;
+        let emphasized = f.has_emph && !f.has_plain;
         self.blocks.push(Block {
             kind: f.kind,
             text,
@@ -490,6 +493,9 @@ impl Card {
             strong_label,
             has_children: f.has_children,
         });
+        f.buf.clear();
+        f.segs.clear();
+        self.spare.push((f.buf, f.segs));
     }
 
     fn row(&self, text: &str, start: usize) -> TableRow {

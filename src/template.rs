@@ -6,6 +6,7 @@ use crate::card::{BlockKind, Card};
 use crate::config::Config;
 use crate::text::{collapse_ws, normalize_words, normalized};
 use anyhow::{bail, Result};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// The hub's template, embedded as the default.
@@ -61,6 +62,8 @@ pub struct InstructionText {
     /// Short texts (`*Examples:*`) match only exactly and only when still in italics.
     pub short: bool,
     pub section: Option<usize>,
+    /// Distinct indexed words, for the shared-words filter.
+    index_words: usize,
 }
 
 #[derive(Debug)]
@@ -70,9 +73,18 @@ pub struct Spec {
     pub placeholders: Vec<PlaceholderSpan>,
     pub instructions: Vec<InstructionText>,
     pub matcher: crate::matcher::PlaceholderMatcher,
-    exact_instructions: HashMap<String, Vec<usize>>,
-    word_index: HashMap<String, Vec<usize>>,
-    longest_instruction: usize,
+    /// Instruction ids by the hash of their normalised text.
+    exact_instructions: FxHashMap<u64, Vec<usize>>,
+    /// Instruction ids by the hash of each distinctive word they contain.
+    word_index: FxHashMap<u64, Vec<usize>>,
+}
+
+/// Reusable buffers for `Spec::match_instruction`.
+#[derive(Default)]
+pub struct MatchScratch {
+    counts: Vec<(usize, u16)>,
+    seen: rustc_hash::FxHashSet<u64>,
+    norm: String,
 }
 
 /// Word length from which a word is distinctive enough to index.
@@ -244,27 +256,27 @@ impl Spec {
             }
         }
 
-        let mut exact_instructions: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut word_index: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, ins) in instructions.iter().enumerate() {
+        let mut exact_instructions: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut word_index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        for (i, ins) in instructions.iter_mut().enumerate() {
             exact_instructions
-                .entry(ins.norm.clone())
+                .entry(fnv_bytes(ins.norm.as_bytes()))
                 .or_default()
                 .push(i);
+            let mut words: Vec<&str> = ins
+                .norm
+                .split(' ')
+                .filter(|w| w.len() >= INDEX_WORD_LEN)
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            ins.index_words = words.len();
             if !ins.short {
-                let mut words: Vec<&str> = ins
-                    .norm
-                    .split(' ')
-                    .filter(|w| w.len() >= INDEX_WORD_LEN)
-                    .collect();
-                words.sort_unstable();
-                words.dedup();
                 for w in words {
-                    word_index.entry(w.to_string()).or_default().push(i);
+                    word_index.entry(fnv_bytes(w.as_bytes())).or_default().push(i);
                 }
             }
         }
-        let longest_instruction = instructions.iter().map(|i| i.norm.len()).max().unwrap_or(0);
         let matcher = crate::matcher::PlaceholderMatcher::new(
             &placeholders
                 .iter()
@@ -280,60 +292,83 @@ impl Spec {
             matcher,
             exact_instructions,
             word_index,
-            longest_instruction,
         })
     }
 
     /// The template instruction a card block repeats, verbatim or nearly
     /// (markup removed, a word changed), if any.
-    pub fn match_instruction(
-        &self,
-        norm: &str,
-        emphasized: bool,
-        scratch: &mut Vec<(usize, u16)>,
-    ) -> Option<usize> {
-        if norm.is_empty() {
+    ///
+    /// One pass over the block hashes its normalised text and each distinctive word,
+    /// looking words up in the index; only blocks that share enough words with an
+    /// instruction are normalised and compared, so cost stays linear in the card.
+    pub fn match_instruction(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
+        s.counts.clear();
+        s.seen.clear();
+        let mut full = FNV_OFFSET;
+        let mut word = FNV_OFFSET;
+        let mut word_len = 0usize;
+        let mut any = false;
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if word_len == 0 && any {
+                    full = fnv_step(full, b' ');
+                }
+                any = true;
+                if c.is_ascii() {
+                    let b = c.to_ascii_lowercase() as u8;
+                    full = fnv_step(full, b);
+                    word = fnv_step(word, b);
+                    word_len += 1;
+                } else {
+                    for lc in c.to_lowercase() {
+                        for &b in lc.encode_utf8(&mut buf).as_bytes() {
+                            full = fnv_step(full, b);
+                            word = fnv_step(word, b);
+                            word_len += 1;
+                        }
+                    }
+                }
+            } else if word_len > 0 {
+                self.count_word(word, word_len, s);
+                word = FNV_OFFSET;
+                word_len = 0;
+            }
+        }
+        if word_len > 0 {
+            self.count_word(word, word_len, s);
+        }
+        if !any {
             return None;
         }
-        if let Some(ids) = self.exact_instructions.get(norm) {
+        let mut normalized_once = false;
+        if let Some(ids) = self.exact_instructions.get(&full) {
+            normalize_words(text, &mut s.norm);
+            normalized_once = true;
             for &i in ids {
-                if !self.instructions[i].short || emphasized {
+                let ins = &self.instructions[i];
+                if ins.norm == s.norm && (!ins.short || emphasized) {
                     return Some(i);
                 }
             }
         }
-        // Count shared distinctive words per candidate through the index, so a card
-        // is never compared with every template text.
-        scratch.clear();
-        let mut distinct_seen = 0usize;
-        for w in norm.split(' ') {
-            if w.len() < INDEX_WORD_LEN {
-                continue;
-            }
-            distinct_seen += 1;
-            if distinct_seen > 4096 {
-                break;
-            }
-            if let Some(ids) = self.word_index.get(w) {
-                for &i in ids {
-                    match scratch.iter_mut().find(|(c, _)| *c == i) {
-                        Some((_, n)) => *n = n.saturating_add(1),
-                        None => scratch.push((i, 1)),
-                    }
-                }
-            }
-        }
         let mut best: Option<(usize, f32)> = None;
-        for &(i, hits) in scratch.iter() {
+        for k in 0..s.counts.len() {
+            let (i, hits) = s.counts[k];
             let ins = &self.instructions[i];
-            let distinct = ins
-                .norm
-                .split(' ')
-                .filter(|w| w.len() >= INDEX_WORD_LEN)
-                .count();
-            if (hits as usize) * 2 < distinct {
+            if (hits as usize) * 2 < ins.index_words || hits < 2 {
                 continue;
             }
+            // The normalised block is never longer than the block: too short a block
+            // can neither contain the instruction nor be close to it.
+            if (text.len() as f32) * 1.6 < ins.norm.len() as f32 {
+                continue;
+            }
+            if !normalized_once {
+                normalize_words(text, &mut s.norm);
+                normalized_once = true;
+            }
+            let norm = s.norm.as_str();
             let score = if ins.words >= 6 && contains_words(norm, &ins.norm) {
                 1.0
             } else {
@@ -341,7 +376,7 @@ impl Spec {
                 if a > b * 1.6 || b > a * 1.6 {
                     continue;
                 }
-                similar::TextDiff::from_words(norm, &ins.norm).ratio()
+                similar::TextDiff::from_words(norm, ins.norm.as_str()).ratio()
             };
             // Italics is how the template marks its instructions: an italic block
             // that is still close to one is a leftover even with a few words changed.
@@ -353,9 +388,22 @@ impl Spec {
         best.map(|(i, _)| i)
     }
 
-    /// Blocks longer than this cannot be a near copy of an instruction, only contain one.
-    pub fn longest_instruction(&self) -> usize {
-        self.longest_instruction
+    /// Counts a distinctive word once per block for every instruction holding it.
+    fn count_word(&self, word: u64, len: usize, s: &mut MatchScratch) {
+        if len < INDEX_WORD_LEN {
+            return;
+        }
+        if let Some(ids) = self.word_index.get(&word) {
+            if !s.seen.insert(word) {
+                return;
+            }
+            for &i in ids {
+                match s.counts.iter_mut().find(|(c, _)| *c == i) {
+                    Some((_, n)) => *n = n.saturating_add(1),
+                    None => s.counts.push((i, 1)),
+                }
+            }
+        }
     }
 
     pub fn section_by_text(&self, text: &str) -> Option<usize> {
@@ -376,7 +424,18 @@ fn push_instruction(list: &mut Vec<InstructionText>, text: &str, section: Option
         words,
         short: words < SHORT_WORDS,
         section,
+        index_words: 0,
     });
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+fn fnv_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
 }
 
 /// `needle` occurs in `hay` on word boundaries (both normalised).
@@ -576,18 +635,16 @@ mod tests {
             .instructions
             .iter()
             .any(|i| i.norm.contains("this model card was created")));
-        let mut scratch = Vec::new();
-        let near = normalized("Provide basic details about the model including architecture, version, creators, and important disclaimers specific to your domain.");
-        assert!(s.match_instruction(&near, false, &mut scratch).is_some());
-        let other = normalized("We provide a U-Net for nuclei segmentation trained on 300 images.");
-        assert!(s.match_instruction(&other, false, &mut scratch).is_none());
+        let mut scratch = MatchScratch::default();
+        let near = "Provide basic details about the model including architecture, version, creators, and important disclaimers specific to your domain.";
+        assert!(s.match_instruction(near, false, &mut scratch).is_some());
+        let verbatim = "*Explain how this model can be fine-tuned or integrated into larger data analysis pipelines.*";
+        assert!(s.match_instruction(verbatim, true, &mut scratch).is_some());
+        let other = "We provide a U-Net for nuclei segmentation trained on 300 images.";
+        assert!(s.match_instruction(other, false, &mut scratch).is_none());
         // Short texts need italics to count.
-        assert!(s
-            .match_instruction("examples", false, &mut scratch)
-            .is_none());
-        assert!(s
-            .match_instruction("examples", true, &mut scratch)
-            .is_some());
+        assert!(s.match_instruction("Examples:", false, &mut scratch).is_none());
+        assert!(s.match_instruction("Examples:", true, &mut scratch).is_some());
     }
 
     #[test]

@@ -15,7 +15,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
@@ -55,13 +55,6 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| (*b == b'\n').then_some(i))
-}
-
 /// GitHub's anchor for a heading's rendered text (github-slugger): lower-case, drop
 /// punctuation other than `-` and `_`, turn each space into `-` (runs are not merged).
 pub fn github_slug(text: &str) -> String {
@@ -79,7 +72,7 @@ pub fn github_slug(text: &str) -> String {
 /// Assigns GitHub's anchors to headings in document order: repeated slugs get `-1`, `-2`…
 #[derive(Default)]
 pub struct SlugCounter {
-    seen: std::collections::HashMap<String, usize>,
+    seen: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl SlugCounter {
@@ -107,7 +100,11 @@ pub fn normalize_words(text: &str, out: &mut String) {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
         }
@@ -134,15 +131,29 @@ pub fn loose_key(text: &str) -> String {
         .collect()
 }
 
-/// Similarity of two short strings in 0..=1 (character diff ratio).
+/// Similarity of two short strings in 0..=1: twice the longest common subsequence of
+/// their characters over their total length (the ratio a character diff gives).
+/// Strings too long to be headings or anchors compare as unrelated.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    if a.is_empty() && b.is_empty() {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let total = a.len() + b.len();
+    if total == 0 {
         return 1.0;
     }
-    similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Myers)
-        .diff_chars(a, b)
-        .ratio()
+    if a.len().saturating_mul(b.len()) > 250_000 {
+        return 0.0;
+    }
+    let mut row = vec![0u16; b.len() + 1];
+    for ca in &a {
+        let mut diag = 0u16;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if ca == cb { diag + 1 } else { up.max(row[j]) };
+            diag = up;
+        }
+    }
+    2.0 * f32::from(row[b.len()]) / total as f32
 }
 
 /// Stable 64-bit FNV-1a, for fingerprints that must not change between runs or builds.
@@ -212,6 +223,17 @@ mod tests {
             "example 3d u net model"
         );
         assert_eq!(loose_key("Out of Scope Use"), loose_key("Out-of-Scope use"));
+    }
+
+    #[test]
+    fn similarity_is_the_lcs_ratio() {
+        assert_eq!(similarity("", ""), 1.0);
+        assert_eq!(similarity("abc", "abc"), 1.0);
+        assert_eq!(similarity("abc", "xyz"), 0.0);
+        // LCS "valation" (8) of 10 + 10 characters.
+        assert!((similarity("validation", "evaluation") - 0.8).abs() < 1e-6);
+        let diff = similar::TextDiff::from_chars("trainingdetail", "trainingdetails").ratio();
+        assert!((similarity("trainingdetail", "trainingdetails") - diff).abs() < 1e-6);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::card::{Block, BlockKind, Card};
 use crate::config::Config;
 use crate::matcher::PlaceholderHit;
 use crate::template::Spec;
-use crate::text::{collapse_ws, normalize_words};
+use crate::text::collapse_ws;
 
 #[derive(Debug, Clone)]
 pub struct FieldAt {
@@ -45,8 +45,7 @@ impl Facts {
             field: Vec::with_capacity(n),
         };
         let mut scratch_hits = Vec::new();
-        let mut norm = String::new();
-        let mut scratch = Vec::new();
+        let mut scratch = crate::template::MatchScratch::default();
         for b in &card.blocks {
             let text = card.block_text(b);
             spec.matcher
@@ -57,8 +56,7 @@ impl Facts {
 
             let field = field_at(b, text);
             let tt = if matches!(b.kind, BlockKind::Paragraph | BlockKind::Item) {
-                normalize_words(text, &mut norm);
-                spec.match_instruction(&norm, b.emphasized, &mut scratch)
+                spec.match_instruction(text, b.emphasized, &mut scratch)
             } else {
                 None
             };

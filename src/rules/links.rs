@@ -4,10 +4,13 @@
 use super::Context;
 use crate::finding::Draft;
 use crate::text::similarity;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
+    if card.links.is_empty() {
+        return;
+    }
     let mut anchors: HashSet<String> = card.headings.iter().map(|h| h.slug.clone()).collect();
     anchors.extend(card.html_anchors.iter().map(|a| a.to_lowercase()));
     for link in &card.links {
@@ -52,10 +55,13 @@ fn anchor(
         out.push(d);
         return;
     }
+    // Only slugs of about the same length can be a near miss; compare just those.
+    let len = decoded.chars().count();
     let best = ctx
         .card
         .headings
         .iter()
+        .filter(|h| h.slug.len() * 10 >= len * 6 && h.slug.len() * 6 <= len * 10 + 30)
         .map(|h| (similarity(&decoded, &h.slug), &h.slug))
         .filter(|(s, _)| *s >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0));

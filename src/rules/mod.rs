@@ -259,7 +259,7 @@ fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
         })
         .collect();
     out.sort_by(|a, b| (a.line, &a.rule, a.end_line).cmp(&(b.line, &b.rule, b.end_line)));
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for f in &mut out {
         let n = seen.entry(f.fingerprint.clone()).or_insert(0);
         *n += 1;
