@@ -49,6 +49,10 @@ fn all_rules(spec: &Spec, cfg: &Config, cards: &[String]) -> usize {
         .sum()
 }
 
+fn parse_only(cards: &[String]) -> usize {
+    cards.iter().map(|c| modelcard_review::card::Card::parse(c).blocks.len()).sum()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -66,7 +70,11 @@ fn main() {
     let findings = all_rules(&spec, &cfg, &cards);
     let mut tb = Vec::new();
     let mut tr = Vec::new();
+    let mut tp = Vec::new();
     for _ in 0..rounds {
+        let t = Instant::now();
+        black_box(parse_only(&cards));
+        tp.push(t.elapsed());
         let t = Instant::now();
         black_box(bare(&cards));
         tb.push(t.elapsed());
@@ -78,6 +86,8 @@ fn main() {
     let mib = bytes as f64 / (1024.0 * 1024.0);
     println!("cards: {n} ({mib:.1} MiB), findings: {findings}, rounds: {rounds}");
     println!("bare pulldown-cmark pass: {:>8.1} ms  ({:.0} MiB/s)", b.as_secs_f64() * 1e3, mib / b.as_secs_f64());
+    let p = median(tp);
+    println!("card model only (parse):  {:>8.1} ms  ({:.0} MiB/s)", p.as_secs_f64() * 1e3, mib / p.as_secs_f64());
     println!("all rules (check):        {:>8.1} ms  ({:.0} MiB/s)", r.as_secs_f64() * 1e3, mib / r.as_secs_f64());
     println!("ratio all rules / bare:   {:>8.2}x  (target: <= 2x)", r.as_secs_f64() / b.as_secs_f64());
 }

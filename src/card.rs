@@ -179,6 +179,9 @@ impl Card {
     pub fn parse(text: &str) -> Card {
         let mut card = Card {
             lines: LineIndex::new(text),
+            blocks: Vec::with_capacity(text.len() / 64 + 8),
+            plain: String::with_capacity(text.len()),
+            segs: Vec::with_capacity(text.len() / 16 + 8),
             ..Card::default()
         };
         card.read_events(text);
@@ -453,6 +456,9 @@ impl Card {
         let base = self.plain.len();
         self.plain.push_str(&f.buf);
         let text = base..self.plain.len();
+        // Blocks are separated in the arena, so one search over it cannot match
+        // across two blocks or see a word boundary that is not there.
+        self.plain.push('\n');
         let segs_start = self.segs.len();
         self.segs.extend(f.segs.iter().map(|(p, s)| (p + base, *s)));
         let line = self.lines.line(f.src_start);

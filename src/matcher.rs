@@ -1,7 +1,7 @@
 //! Finds placeholders in text: the template's own spans, the generic markers every hub
 //! has (TODO, `0.XX` …) — all in one automaton pass — and a hub's extra patterns.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::ops::Range;
 
@@ -64,6 +64,7 @@ impl PlaceholderMatcher {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(patterns.iter().map(|p| p.0.as_str()))
             .expect("placeholder automaton");
         PlaceholderMatcher {

@@ -77,7 +77,12 @@ pub struct Spec {
     exact_instructions: FxHashMap<u64, Vec<usize>>,
     /// Instruction ids by the hash of each distinctive word they contain.
     word_index: FxHashMap<u64, Vec<usize>>,
+    /// One bit per word-hash bucket present in `word_index`: most card words are
+    /// rejected here without a map lookup.
+    word_bits: Vec<u64>,
 }
+
+const WORD_BITS: usize = 1 << 14;
 
 /// Reusable buffers for `Spec::match_instruction`.
 #[derive(Default)]
@@ -290,6 +295,14 @@ impl Spec {
             placeholders,
             instructions,
             matcher,
+            word_bits: {
+                let mut bits = vec![0u64; WORD_BITS / 64];
+                for h in word_index.keys() {
+                    let b = (*h as usize) % WORD_BITS;
+                    bits[b / 64] |= 1 << (b % 64);
+                }
+                bits
+            },
             exact_instructions,
             word_index,
         })
@@ -309,7 +322,18 @@ impl Spec {
         let mut word_len = 0usize;
         let mut any = false;
         let mut buf = [0u8; 4];
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let byte = bytes[i];
+            // ASCII is handled byte by byte; other characters are decoded.
+            let (c, width) = if byte < 0x80 {
+                (byte as char, 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
+            };
+            i += width;
             if c.is_alphanumeric() {
                 if word_len == 0 && any {
                     full = fnv_step(full, b' ');
@@ -391,6 +415,10 @@ impl Spec {
     /// Counts a distinctive word once per block for every instruction holding it.
     fn count_word(&self, word: u64, len: usize, s: &mut MatchScratch) {
         if len < INDEX_WORD_LEN {
+            return;
+        }
+        let bit = (word as usize) % WORD_BITS;
+        if self.word_bits[bit / 64] & (1 << (bit % 64)) == 0 {
             return;
         }
         if let Some(ids) = self.word_index.get(&word) {

@@ -120,7 +120,14 @@ pub fn normalized(text: &str) -> String {
 /// Heading text as written, with whitespace collapsed: headings are compared
 /// case-sensitively, because `## model description` is a rename a reviewer asks to fix.
 pub fn collapse_ws(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The loose key used to pair a renamed heading with its template heading.

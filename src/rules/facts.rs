@@ -4,7 +4,7 @@
 
 use crate::card::{Block, BlockKind, Card};
 use crate::config::Config;
-use crate::matcher::PlaceholderHit;
+use crate::matcher::{PlaceholderHit, PlaceholderKind};
 use crate::template::Spec;
 use crate::text::collapse_ws;
 
@@ -12,10 +12,17 @@ use crate::text::collapse_ws;
 pub struct FieldAt {
     /// Lower-cased, whitespace collapsed.
     pub key: String,
-    /// As written.
-    pub label: String,
+    /// Where the label ends in the block's text (before the colon).
+    pub label_end: usize,
     /// Offset in the block's text where the value starts (after the colon).
     pub value_start: usize,
+}
+
+impl FieldAt {
+    /// The label as written (`Developed by`).
+    pub fn label(&self, block_text: &str) -> String {
+        collapse_ws(block_text[..self.label_end.min(block_text.len())].trim())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -44,14 +51,34 @@ impl Facts {
             content: Vec::with_capacity(n),
             field: Vec::with_capacity(n),
         };
-        let mut scratch_hits = Vec::new();
+        // One placeholder search over the whole arena of block texts, then each hit
+        // is handed to the block it lies in (blocks are in arena order).
+        let mut all = Vec::new();
+        spec.matcher.find(&card.plain, true, &mut all);
+        let mut next = 0usize;
         let mut scratch = crate::template::MatchScratch::default();
         for b in &card.blocks {
             let text = card.block_text(b);
-            spec.matcher
-                .find(text, b.kind == BlockKind::Cell, &mut scratch_hits);
+            while next < all.len() && all[next].range.start < b.text.start {
+                next += 1;
+            }
             let start = f.hits.len();
-            f.hits.append(&mut scratch_hits);
+            while next < all.len() && all[next].range.start < b.text.end {
+                let h = &all[next];
+                next += 1;
+                if h.range.end > b.text.end {
+                    continue;
+                }
+                if let PlaceholderKind::Template(id) = h.kind {
+                    if spec.placeholders[id].table_only && b.kind != BlockKind::Cell {
+                        continue;
+                    }
+                }
+                f.hits.push(PlaceholderHit {
+                    range: h.range.start - b.text.start..h.range.end - b.text.start,
+                    kind: h.kind,
+                });
+            }
             f.hit_ranges.push(start..f.hits.len());
 
             let field = field_at(b, text);
@@ -84,21 +111,25 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     if !matches!(b.kind, BlockKind::Item | BlockKind::Paragraph) {
         return None;
     }
+    let lead = text.len() - text.trim_start().len();
     let colon = match &b.strong_label {
-        Some(l) if l.ends_with(':') => text.find(l.as_str()).map(|i| i + l.len() - 1),
+        // The bold label opens the block, so it sits right after any leading space.
+        Some(l) if l.ends_with(':') && text[lead..].starts_with(l.as_str()) => Some(lead + l.len() - 1),
         _ => None,
     }
     .or_else(|| {
-        let c = text.find(':')?;
-        (c <= MAX_LABEL_CHARS && !text[c..].starts_with("://")).then_some(c)
+        let head = &text.as_bytes()[..text.len().min(MAX_LABEL_CHARS + 1)];
+        let c = memchr::memchr(b':', head)?;
+        (!text[c..].starts_with("://")).then_some(c)
     })?;
     let label = text[..colon].trim();
     if label.is_empty() || label.split_whitespace().count() > 10 {
         return None;
     }
+    let label_end = text[..colon].trim_end().len();
     Some(FieldAt {
         key: field_key(label),
-        label: collapse_ws(label),
+        label_end,
         value_start: colon + 1,
     })
 }

@@ -73,7 +73,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                                 b.line,
                                 format!(
                                     "The field **{}:** is empty. Write the information after the colon{hint}, or “Not applicable” and why.",
-                                    fa.label
+                                    fa.label(text)
                                 ),
                             )
                             .section(section_name.clone())
