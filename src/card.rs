@@ -442,7 +442,13 @@ impl Card {
         let Some(f) = frames.last_mut() else { return };
         f.segs.push((f.buf.len(), src));
         f.buf.push_str(t);
-        if f.strong_open.is_none() && (if emphasized { !f.has_emph } else { !f.has_plain }) {
+        if f.strong_open.is_none()
+            && (if emphasized {
+                !f.has_emph
+            } else {
+                !f.has_plain
+            })
+        {
             let visible = t.chars().any(|c| !c.is_whitespace());
             if emphasized {
                 f.has_emph |= visible;

@@ -23,7 +23,10 @@ pub struct PlaceholderHit {
 
 #[derive(Debug, Clone, Copy)]
 enum Pattern {
-    Span { id: usize, table_only: bool },
+    Span {
+        id: usize,
+        table_only: bool,
+    },
     /// A whole word, matched with its exact case (`TODO`, not `todo`).
     Word,
     /// Matched in any case, anywhere (`Lorem ipsum`, `[More Information Needed]`).
@@ -59,7 +62,11 @@ impl PlaceholderMatcher {
             })
             .collect();
         patterns.extend(GENERIC_WORDS.iter().map(|w| (w.to_string(), Pattern::Word)));
-        patterns.extend(GENERIC_PHRASES.iter().map(|w| (w.to_string(), Pattern::Phrase)));
+        patterns.extend(
+            GENERIC_PHRASES
+                .iter()
+                .map(|w| (w.to_string(), Pattern::Phrase)),
+        );
         patterns.push((".xx".to_string(), Pattern::NumberDot));
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -92,7 +99,10 @@ impl PlaceholderMatcher {
                     });
                 }
                 Pattern::Word => {
-                    if &text[r.clone()] == pat && boundary_before(text, r.start) && boundary_after(text, r.end) {
+                    if &text[r.clone()] == pat
+                        && boundary_before(text, r.start)
+                        && boundary_after(text, r.end)
+                    {
                         out.push(PlaceholderHit {
                             range: r,
                             kind: PlaceholderKind::Generic,
@@ -105,9 +115,13 @@ impl PlaceholderMatcher {
                 }),
                 Pattern::NumberDot => {
                     // `[0-9X].XX+` standing as a word of its own.
-                    let Some(start) = r.start.checked_sub(1) else { continue };
+                    let Some(start) = r.start.checked_sub(1) else {
+                        continue;
+                    };
                     let lead = bytes[start];
-                    if !(lead.is_ascii_digit() || lead == b'x' || lead == b'X') || !boundary_before(text, start) {
+                    if !(lead.is_ascii_digit() || lead == b'x' || lead == b'X')
+                        || !boundary_before(text, start)
+                    {
                         continue;
                     }
                     let mut end = r.end;
@@ -148,11 +162,17 @@ impl PlaceholderMatcher {
 }
 
 fn boundary_before(text: &str, at: usize) -> bool {
-    !text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_')
+    !text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
 fn boundary_after(text: &str, at: usize) -> bool {
-    !text[at..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+    !text[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
@@ -169,7 +189,9 @@ mod tests {
     fn texts(text: &str, table: bool) -> Vec<String> {
         let mut out = Vec::new();
         m().find(text, table, &mut out);
-        out.iter().map(|h| text[h.range.clone()].to_string()).collect()
+        out.iter()
+            .map(|h| text[h.range.clone()].to_string())
+            .collect()
     }
 
     #[test]
@@ -182,7 +204,10 @@ mod tests {
         assert_eq!(texts("Condition A", false), Vec::<String>::new());
         assert_eq!(texts("Condition A", true), vec!["Condition A"]);
         assert_eq!(texts("see XXX", false), vec!["XXX"]);
-        assert_eq!(texts("[More Information Needed]", false), vec!["[More Information Needed]"]);
+        assert_eq!(
+            texts("[More Information Needed]", false),
+            vec!["[More Information Needed]"]
+        );
         assert_eq!(texts("Lorem Ipsum dolor", false), vec!["Lorem Ipsum"]);
     }
 

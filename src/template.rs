@@ -278,7 +278,10 @@ impl Spec {
             ins.index_words = words.len();
             if !ins.short {
                 for w in words {
-                    word_index.entry(fnv_bytes(w.as_bytes())).or_default().push(i);
+                    word_index
+                        .entry(fnv_bytes(w.as_bytes()))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
@@ -314,7 +317,12 @@ impl Spec {
     /// One pass over the block hashes its normalised text and each distinctive word,
     /// looking words up in the index; only blocks that share enough words with an
     /// instruction are normalised and compared, so cost stays linear in the card.
-    pub fn match_instruction(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
+    pub fn match_instruction(
+        &self,
+        text: &str,
+        emphasized: bool,
+        s: &mut MatchScratch,
+    ) -> Option<usize> {
         s.counts.clear();
         s.seen.clear();
         let mut full = FNV_OFFSET;
@@ -671,8 +679,12 @@ mod tests {
         let other = "We provide a U-Net for nuclei segmentation trained on 300 images.";
         assert!(s.match_instruction(other, false, &mut scratch).is_none());
         // Short texts need italics to count.
-        assert!(s.match_instruction("Examples:", false, &mut scratch).is_none());
-        assert!(s.match_instruction("Examples:", true, &mut scratch).is_some());
+        assert!(s
+            .match_instruction("Examples:", false, &mut scratch)
+            .is_none());
+        assert!(s
+            .match_instruction("Examples:", true, &mut scratch)
+            .is_some());
     }
 
     #[test]

@@ -10,8 +10,6 @@ use crate::text::collapse_ws;
 
 #[derive(Debug, Clone)]
 pub struct FieldAt {
-    /// Lower-cased, whitespace collapsed.
-    pub key: String,
     /// Where the label ends in the block's text (before the colon).
     pub label_end: usize,
     /// Offset in the block's text where the value starts (after the colon).
@@ -22,6 +20,11 @@ impl FieldAt {
     /// The label as written (`Developed by`).
     pub fn label(&self, block_text: &str) -> String {
         collapse_ws(block_text[..self.label_end.min(block_text.len())].trim())
+    }
+
+    /// The label as compared with the template's (see `field_key`).
+    pub fn key(&self, block_text: &str) -> String {
+        field_key(&block_text[..self.label_end.min(block_text.len())])
     }
 }
 
@@ -114,7 +117,9 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     let lead = text.len() - text.trim_start().len();
     let colon = match &b.strong_label {
         // The bold label opens the block, so it sits right after any leading space.
-        Some(l) if l.ends_with(':') && text[lead..].starts_with(l.as_str()) => Some(lead + l.len() - 1),
+        Some(l) if l.ends_with(':') && text[lead..].starts_with(l.as_str()) => {
+            Some(lead + l.len() - 1)
+        }
         _ => None,
     }
     .or_else(|| {
@@ -128,7 +133,6 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     }
     let label_end = text[..colon].trim_end().len();
     Some(FieldAt {
-        key: field_key(label),
         label_end,
         value_start: colon + 1,
     })

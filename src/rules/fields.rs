@@ -7,10 +7,18 @@ use crate::finding::Draft;
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
     // Blocks of each card section, so each section is scanned once.
-    let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); card.headings.len()];
+    let mut by_section: Vec<Vec<(usize, String)>> = vec![Vec::new(); card.headings.len()];
+    let wanted: Vec<bool> = (0..card.headings.len())
+        .map(|c| {
+            ctx.outline.card_to_spec[c]
+                .is_some_and(|(si, _)| !ctx.spec.sections[si].fields.is_empty())
+        })
+        .collect();
     for (bi, b) in card.blocks.iter().enumerate() {
-        if let (Some(s), Some(_)) = (b.section, ctx.facts.field[bi].as_ref()) {
-            by_section[s].push(bi);
+        if let (Some(s), Some(fa)) = (b.section, ctx.facts.field[bi].as_ref()) {
+            if wanted[s] {
+                by_section[s].push((bi, fa.key(card.block_text(b))));
+            }
         }
     }
     for (c, m) in ctx.outline.card_to_spec.iter().enumerate() {
@@ -25,11 +33,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
             spec.text.clone()
         };
         for f in &spec.fields {
-            let found = by_section[c].iter().copied().find(|&bi| {
-                ctx.facts.field[bi]
-                    .as_ref()
-                    .is_some_and(|fa| f.accepted.contains(&fa.key))
-            });
+            let found = by_section[c]
+                .iter()
+                .find(|(_, key)| f.accepted.contains(key))
+                .map(|(bi, _)| *bi);
             match found {
                 None => {
                     let hint = f

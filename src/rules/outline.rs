@@ -48,8 +48,7 @@ impl Outline {
 
         // Exact text, in template order; among several candidates prefer the one under
         // the right parent, then the first free one.
-        let mut by_text: rustc_hash::FxHashMap<&str, Vec<usize>> =
-            rustc_hash::FxHashMap::default();
+        let mut by_text: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
         for (i, h) in card.headings.iter().enumerate() {
             by_text.entry(h.text.as_str()).or_default().push(i);
         }

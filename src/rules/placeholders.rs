@@ -55,7 +55,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             if let Some(f) = field.filter(|f| h.range.start >= f.value_start) {
                 if entry.field.is_none() {
                     entry.field = Some(f.label(text));
-                    entry.hint = template_hint(ctx, b.section, &f.key);
+                    entry.hint = template_hint(ctx, b.section, &f.key(text));
                 }
             }
         }
