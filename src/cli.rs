@@ -28,6 +28,47 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity and an example.
     Rules(RulesArgs),
+    /// Review a pull request inside GitHub Actions (reads GITHUB_* and INPUT_* variables).
+    Review(ReviewArgs),
+    /// Publish a plan saved by `review --mode plan` (the trusted half of the fork-safe setup).
+    Publish(PublishArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// review (default), annotations (no writes), plan (save the plan for `publish`).
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Print the summary and the inline comments the bot would post; post nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where `--mode plan` writes the plan (default: INPUT_PLAN, else modelcard-review-plan.json).
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+    /// Globs of card paths, overriding the config (INPUT_PATHS: comma- or newline-separated).
+    #[arg(long, value_name = "GLOB")]
+    pub paths: Vec<String>,
+    /// Event payload file (default: GITHUB_EVENT_PATH).
+    #[arg(long, value_name = "FILE")]
+    pub event: Option<PathBuf>,
+    /// Event name (default: GITHUB_EVENT_NAME, else pull_request).
+    #[arg(long, value_name = "NAME")]
+    pub event_name: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PublishArgs {
+    /// The plan file (default: INPUT_PLAN).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Event payload file (default: GITHUB_EVENT_PATH; a workflow_run event).
+    #[arg(long, value_name = "FILE")]
+    pub event: Option<PathBuf>,
+    /// Event name (default: GITHUB_EVENT_NAME).
+    #[arg(long, value_name = "NAME")]
+    pub event_name: Option<String>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -187,4 +228,96 @@ pub fn rules_markdown() -> String {
         ));
     }
     s
+}
+
+/// Action inputs fill what the command line leaves open.
+fn common_from_inputs(mut c: CommonArgs) -> CommonArgs {
+    use crate::github::input;
+    if c.template.is_none() {
+        c.template = input("template").map(PathBuf::from);
+    }
+    if c.config.is_none() {
+        c.config = input("config").map(PathBuf::from);
+    }
+    if c.fail_on.is_none() {
+        c.fail_on = input("fail_on");
+    }
+    c
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+pub fn run_review(args: ReviewArgs) -> Result<i32> {
+    use crate::github::{input, run, ActionEnv, Mode, ReviewOptions};
+    let root = std::env::current_dir().context("cannot determine the current folder")?;
+    let common = common_from_inputs(args.common.clone());
+    let (mut cfg, spec) = load_setup(&common, &root)?;
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        if let Some(p) = input("paths") {
+            paths = p
+                .split([',', '\n'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+    }
+    if !paths.is_empty() {
+        for g in &paths {
+            globset::Glob::new(g).with_context(|| format!("paths: bad glob {g:?}"))?;
+        }
+        cfg.paths = paths;
+    }
+    let mode_name = args
+        .mode
+        .clone()
+        .or_else(|| input("mode"))
+        .unwrap_or_default();
+    let mode = Mode::parse(&mode_name)
+        .with_context(|| format!("mode {mode_name:?}: use review, annotations, plan or publish"))?;
+    let mut env = ActionEnv::from_env();
+    if let Some(e) = &args.event {
+        env.event_path = Some(e.clone());
+    }
+    if let Some(n) = &args.event_name {
+        env.event_name = n.clone();
+    }
+    let opts = ReviewOptions {
+        mode,
+        dry_run: args.dry_run,
+        plan_path: args
+            .plan_out
+            .clone()
+            .or_else(|| input("plan").map(PathBuf::from)),
+    };
+    runtime()?.block_on(run(&env, &opts, &cfg, &spec))
+}
+
+pub fn run_publish(args: PublishArgs) -> Result<i32> {
+    use crate::github::{input, run, ActionEnv, Mode, ReviewOptions};
+    let mut env = ActionEnv::from_env();
+    if let Some(e) = &args.event {
+        env.event_path = Some(e.clone());
+    }
+    if let Some(n) = &args.event_name {
+        env.event_name = n.clone();
+    }
+    let opts = ReviewOptions {
+        mode: Mode::Publish,
+        dry_run: false,
+        plan_path: args
+            .plan
+            .clone()
+            .or_else(|| input("plan").map(PathBuf::from)),
+    };
+    // Publishing needs no template: the plan carries the findings.
+    let cfg = Config::default();
+    let spec = Spec::default_spec(&cfg)?;
+    runtime()?.block_on(run(&env, &opts, &cfg, &spec))
 }

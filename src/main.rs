@@ -14,6 +14,8 @@ fn main() {
     let result = match cli.command {
         Command::Check(args) => cli::run_check(args),
         Command::Rules(args) => cli::run_rules(args, &mut std::io::stdout().lock()),
+        Command::Review(args) => cli::run_review(args),
+        Command::Publish(args) => cli::run_publish(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -1,0 +1,340 @@
+//! Reads what a review needs from the pull request through the API — its files, the
+//! cards at the head commit, the head tree for link checks, the bot's earlier
+//! comments — and never checks out or runs the pull request's code.
+
+use super::client::{Api, ApiError};
+use super::event::PullRequestRef;
+use crate::check::Globs;
+use crate::config::Config;
+use crate::diff::ChangedLines;
+use crate::review::plan::{CardInput, PriorComment, SUMMARY_MARKER};
+use crate::rules::{check_bytes, LinkOracle};
+use crate::template::Spec;
+use base64::Engine;
+use futures::StreamExt;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashSet};
+
+/// GitHub lists at most 3000 files of a pull request, 100 a page.
+const MAX_FILE_PAGES: usize = 30;
+/// Cards fetched at once: enough to be quick, few enough to be polite.
+const CONCURRENT_FETCHES: usize = 4;
+
+#[derive(Debug, Clone)]
+pub struct PrFile {
+    pub filename: String,
+    pub previous_filename: Option<String>,
+    pub status: String,
+    pub sha: Option<String>,
+    pub patch: Option<String>,
+}
+
+pub struct Gathered {
+    pub cards: Vec<CardInput>,
+    pub unknown_paths: BTreeSet<String>,
+    pub notes: Vec<String>,
+    pub prior: Vec<PriorComment>,
+    pub summary_comment: Option<u64>,
+}
+
+pub async fn list_files(api: &Api, pr: &PullRequestRef) -> Result<(Vec<PrFile>, bool), ApiError> {
+    let (items, cut) = api
+        .get_pages(
+            &api.repo_path(&format!("/pulls/{}/files", pr.number)),
+            MAX_FILE_PAGES,
+        )
+        .await?;
+    let files = items
+        .iter()
+        .filter_map(|v| {
+            Some(PrFile {
+                filename: v.get("filename")?.as_str()?.to_string(),
+                previous_filename: v
+                    .get("previous_filename")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                status: v
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .unwrap_or("modified")
+                    .to_string(),
+                sha: v.get("sha").and_then(Value::as_str).map(str::to_string),
+                patch: v.get("patch").and_then(Value::as_str).map(str::to_string),
+            })
+        })
+        .collect();
+    Ok((files, cut))
+}
+
+fn decode_base64(v: &Value) -> Option<Vec<u8>> {
+    let content = v.get("content")?.as_str()?;
+    let encoding = v
+        .get("encoding")
+        .and_then(Value::as_str)
+        .unwrap_or("base64");
+    if encoding != "base64" {
+        return None;
+    }
+    let clean: String = content.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(clean).ok()
+}
+
+async fn blob(api: &Api, sha: &str) -> Result<Vec<u8>, String> {
+    let r = api
+        .get(&api.repo_path(&format!("/git/blobs/{sha}")))
+        .await
+        .map_err(|e| e.to_string())?;
+    let v = r.json().map_err(|e| e.to_string())?;
+    decode_base64(&v).ok_or_else(|| "GitHub sent the file in an unexpected encoding".to_string())
+}
+
+async fn contents_at(api: &Api, path: &str, git_ref: &str) -> Result<Vec<u8>, String> {
+    let r = api
+        .get(&api.repo_path(&format!("/contents/{}?ref={git_ref}", encode_path(path))))
+        .await
+        .map_err(|e| e.to_string())?;
+    let v = r.json().map_err(|e| e.to_string())?;
+    if let Some(bytes) = decode_base64(&v)
+        .filter(|b| !b.is_empty() || v.get("size").and_then(Value::as_u64) == Some(0))
+    {
+        return Ok(bytes);
+    }
+    // Over 1 MB the contents API sends no content; the blob API does.
+    match v.get("sha").and_then(Value::as_str) {
+        Some(sha) => blob(api, sha).await,
+        None => Err("GitHub sent no content for the file".into()),
+    }
+}
+
+/// Percent-encodes a repository path for a URL, keeping the `/` separators.
+pub fn encode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The head commit's tree, for `broken-link`: every path, or None if unavailable.
+pub struct TreeOracle {
+    paths: Option<HashSet<String>>,
+    truncated: bool,
+}
+
+impl LinkOracle for TreeOracle {
+    fn exists(&self, path: &str) -> Option<bool> {
+        let paths = self.paths.as_ref()?;
+        if paths.contains(path) {
+            Some(true)
+        } else if self.truncated {
+            None
+        } else {
+            Some(false)
+        }
+    }
+}
+
+pub async fn head_tree(api: &Api, sha: &str) -> TreeOracle {
+    match api
+        .get(&api.repo_path(&format!("/git/trees/{sha}?recursive=1")))
+        .await
+        .and_then(|r| r.json().map_err(|e| ApiError::Transport(e.to_string())))
+    {
+        Ok(v) => {
+            let paths = v.get("tree").and_then(Value::as_array).map(|a| {
+                a.iter()
+                    .filter_map(|e| e.get("path").and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            });
+            TreeOracle {
+                truncated: v.get("truncated").and_then(Value::as_bool).unwrap_or(false),
+                paths,
+            }
+        }
+        Err(e) => {
+            tracing::warn!("cannot read the head tree, relative links are not checked: {e}");
+            TreeOracle {
+                paths: None,
+                truncated: true,
+            }
+        }
+    }
+}
+
+/// The bot's earlier inline comments and its summary comment.
+pub async fn prior_comments(
+    api: &Api,
+    pr: &PullRequestRef,
+) -> Result<(Vec<PriorComment>, Option<u64>), ApiError> {
+    let (review_comments, _) = api
+        .get_pages(
+            &api.repo_path(&format!("/pulls/{}/comments", pr.number)),
+            50,
+        )
+        .await?;
+    let prior = review_comments
+        .iter()
+        .filter_map(|c| {
+            let id = c.get("id")?.as_u64()?;
+            let path = c.get("path")?.as_str()?;
+            let body = c.get("body")?.as_str()?;
+            PriorComment::parse(id, path, body)
+        })
+        .collect();
+    let (issue_comments, _) = api
+        .get_pages(
+            &api.repo_path(&format!("/issues/{}/comments", pr.number)),
+            50,
+        )
+        .await?;
+    let summary = issue_comments.iter().find_map(|c| {
+        let body = c.get("body")?.as_str()?;
+        body.starts_with(SUMMARY_MARKER)
+            .then(|| c.get("id")?.as_u64())?
+    });
+    Ok((prior, summary))
+}
+
+/// Everything a plan needs, read through the API.
+pub async fn gather(
+    api: &Api,
+    pr: &PullRequestRef,
+    spec: &Spec,
+    cfg: &Config,
+) -> anyhow::Result<Gathered> {
+    let globs = Globs::new(cfg)?;
+    let (files, cut) = list_files(api, pr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot list the pull request's files: {e}"))?;
+    let mut notes = Vec::new();
+    if cut {
+        notes.push(format!(
+            "GitHub lists at most {} files of a pull request; cards beyond that were not checked.",
+            MAX_FILE_PAGES * 100
+        ));
+    }
+    let mut cards_to_read = Vec::new();
+    for f in files {
+        if !globs.matches(&f.filename) {
+            if f.previous_filename
+                .as_deref()
+                .is_some_and(|p| globs.matches(p))
+                && f.status == "renamed"
+            {
+                notes.push(format!("`{}` was renamed to `{}`, which is not a model card path, so it was not checked.", f.previous_filename.as_deref().unwrap_or(""), f.filename));
+            }
+            continue;
+        }
+        match f.status.as_str() {
+            "removed" => notes.push(format!(
+                "`{}` is deleted in this pull request; nothing to check.",
+                f.filename
+            )),
+            "added" | "modified" | "renamed" | "changed" | "copied" => cards_to_read.push(f),
+            other => notes.push(format!(
+                "`{}` has status {other:?}; it was not checked.",
+                f.filename
+            )),
+        }
+    }
+    let tree = if cards_to_read.is_empty() {
+        TreeOracle {
+            paths: None,
+            truncated: true,
+        }
+    } else {
+        head_tree(api, &pr.head_sha).await
+    };
+    let results: Vec<(PrFile, CardRead)> =
+        futures::stream::iter(cards_to_read)
+            .map(|f| async move {
+                let r = read_card(api, pr, &f, cfg.max_file_size).await;
+                (f, r)
+            })
+            .buffered(CONCURRENT_FETCHES)
+            .collect()
+            .await;
+    let mut cards = Vec::new();
+    let mut unknown_paths = BTreeSet::new();
+    for (f, r) in results {
+        match r {
+            Ok((bytes, changed)) => {
+                let findings = check_bytes(spec, cfg, &f.filename, &bytes, &tree);
+                cards.push(CardInput {
+                    path: f.filename,
+                    findings,
+                    changed,
+                });
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "`{}` could not be read from GitHub ({e}); it was not checked.",
+                    f.filename
+                ));
+                unknown_paths.insert(f.filename);
+            }
+        }
+    }
+    let (prior, summary_comment) = prior_comments(api, pr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the pull request's comments: {e}"))?;
+    Ok(Gathered {
+        cards,
+        unknown_paths,
+        notes,
+        prior,
+        summary_comment,
+    })
+}
+
+async fn read_card(
+    api: &Api,
+    pr: &PullRequestRef,
+    f: &PrFile,
+    limit: usize,
+) -> Result<(Vec<u8>, ChangedLines), String> {
+    let bytes = match &f.sha {
+        Some(sha) if sha.chars().all(|c| c.is_ascii_hexdigit()) && !sha.is_empty() => {
+            blob(api, sha).await?
+        }
+        _ => contents_at(api, &f.filename, &pr.head_sha).await?,
+    };
+    let changed = match (&f.patch, f.status.as_str()) {
+        (Some(p), _) => ChangedLines::from_patch(p),
+        (None, "added") | (None, "copied") => ChangedLines::all(line_count(&bytes)),
+        (None, _) => {
+            // GitHub leaves the patch out of large diffs: diff base and head ourselves.
+            let base_path = f.previous_filename.as_deref().unwrap_or(&f.filename);
+            match contents_at(api, base_path, &pr.base_sha).await {
+                Ok(base) if base.len() <= limit && bytes.len() <= limit => {
+                    ChangedLines::from_contents(
+                        &String::from_utf8_lossy(&base),
+                        &String::from_utf8_lossy(&bytes),
+                    )
+                }
+                Ok(_) => ChangedLines::default(),
+                Err(e) => {
+                    tracing::warn!(
+                        "{}: no patch and no base version ({e}); findings go to the summary",
+                        f.filename
+                    );
+                    ChangedLines::default()
+                }
+            }
+        }
+    };
+    Ok((bytes, changed))
+}
+
+fn line_count(bytes: &[u8]) -> usize {
+    let n = bytes.iter().filter(|b| **b == b'\n').count();
+    if bytes.last().is_some_and(|b| *b != b'\n') {
+        n + 1
+    } else {
+        n
+    }
+}
