@@ -249,15 +249,14 @@ pub async fn gather(
     } else {
         head_tree(api, &pr.head_sha).await
     };
-    let results: Vec<(PrFile, CardRead)> =
-        futures::stream::iter(cards_to_read)
-            .map(|f| async move {
-                let r = read_card(api, pr, &f, cfg.max_file_size).await;
-                (f, r)
-            })
-            .buffered(CONCURRENT_FETCHES)
-            .collect()
-            .await;
+    let results: Vec<(PrFile, CardRead)> = futures::stream::iter(cards_to_read)
+        .map(|f| async move {
+            let r = read_card(api, pr, &f, cfg.max_file_size).await;
+            (f, r)
+        })
+        .buffered(CONCURRENT_FETCHES)
+        .collect()
+        .await;
     let mut cards = Vec::new();
     let mut unknown_paths = BTreeSet::new();
     for (f, r) in results {
@@ -291,12 +290,10 @@ pub async fn gather(
     })
 }
 
-async fn read_card(
-    api: &Api,
-    pr: &PullRequestRef,
-    f: &PrFile,
-    limit: usize,
-) -> Result<(Vec<u8>, ChangedLines), String> {
+/// A card's bytes at the head commit and the lines the pull request changed.
+type CardRead = Result<(Vec<u8>, ChangedLines), String>;
+
+async fn read_card(api: &Api, pr: &PullRequestRef, f: &PrFile, limit: usize) -> CardRead {
     let bytes = match &f.sha {
         Some(sha) if sha.chars().all(|c| c.is_ascii_hexdigit()) && !sha.is_empty() => {
             blob(api, sha).await?
