@@ -256,7 +256,12 @@ async fn run_publish(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
     let pr_json = api
         .get(&api.repo_path(&format!("/pulls/{}", plan.pull_number)))
         .await
-        .map_err(|e| anyhow::anyhow!("cannot read pull request #{}: {e}", plan.pull_number))?
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot read pull request #{}: {e}; nothing was posted",
+                plan.pull_number
+            )
+        })?
         .json()?;
     let live_sha = pr_json
         .pointer("/head/sha")

@@ -1,0 +1,749 @@
+//! The bot end to end: the real binary, run as GitHub Actions runs it, against a
+//! stateful fake GitHub on 127.0.0.1.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::Path;
+use support::fake_github::{start, Fake, Fault, FileSpec, Shared, OWNER, REPO};
+
+const TOKEN: &str = "ghs_SECRET_test_token_1234567890";
+const HEAD: &str = "1111111111111111111111111111111111111111";
+const HEAD2: &str = "2222222222222222222222222222222222222222";
+const BASE: &str = "0000000000000000000000000000000000000000";
+const CARD: &str = "models/nuclei/README.md";
+
+fn fixture(p: &str) -> String {
+    let b = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(p)).unwrap();
+    String::from_utf8_lossy(&b)
+        .trim_start_matches('\u{feff}')
+        .to_string()
+}
+
+fn good() -> String {
+    fixture("fixtures/cards/good/nuclei-unet-2d/README.md")
+}
+
+fn event(number: u64, head: &str, fork: bool) -> Value {
+    let head_repo = if fork {
+        "contributor/model-hub".to_string()
+    } else {
+        format!("{OWNER}/{REPO}")
+    };
+    json!({
+        "action": "synchronize",
+        "number": number,
+        "pull_request": {
+            "number": number,
+            "head": {"sha": head, "ref": "add-model", "repo": {"full_name": head_repo, "fork": fork}},
+            "base": {"sha": BASE, "ref": "main", "repo": {"full_name": format!("{OWNER}/{REPO}")}}
+        },
+        "repository": {"full_name": format!("{OWNER}/{REPO}")}
+    })
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    summary: String,
+    outputs: String,
+}
+
+async fn run_bin(
+    url: &str,
+    event_name: &str,
+    event: &Value,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("event.json");
+    std::fs::write(&ev, event.to_string()).unwrap();
+    let summary = dir.path().join("summary.md");
+    let outputs = dir.path().join("outputs.txt");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_modelcard-review"));
+    cmd.current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_API_URL", url)
+        .env("GITHUB_EVENT_PATH", &ev)
+        .env("GITHUB_EVENT_NAME", event_name)
+        .env("GITHUB_REPOSITORY", format!("{OWNER}/{REPO}"))
+        .env("GITHUB_RUN_ID", "42")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("INPUT_GITHUB_TOKEN", TOKEN)
+        .env("INPUT_PATHS", "models/**/README.md")
+        .env("MODELCARD_REVIEW_RETRY_BASE_MS", "20")
+        .env("MODELCARD_REVIEW_MAX_WAIT_SECS", "10")
+        .env("MODELCARD_REVIEW_LOG", "debug");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let dir_path = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || cmd.args(&args).output().unwrap())
+        .await
+        .unwrap();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        summary: read(&summary),
+        outputs: read(&outputs),
+    };
+    drop(dir_path);
+    assert!(
+        !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
+        "the token was printed"
+    );
+    run
+}
+
+async fn review(url: &str, head: &str) -> Run {
+    run_bin(
+        url,
+        "pull_request",
+        &event(7, head, false),
+        &[],
+        &["review"],
+    )
+    .await
+}
+
+fn file(name: &str, status: &str, base: Option<&str>, head: Option<&str>) -> FileSpec {
+    FileSpec {
+        filename: name.into(),
+        status: status.into(),
+        previous_filename: None,
+        head: head.map(|h| h.as_bytes().to_vec()),
+        base: base.map(|b| b.as_bytes().to_vec()),
+        patch: None,
+    }
+}
+
+fn calls(s: &Shared, method: &str, suffix: &str) -> usize {
+    s.lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.method == method && l.path.ends_with(suffix))
+        .count()
+}
+
+fn writes(s: &Shared) -> usize {
+    s.lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.method != "GET")
+        .count()
+}
+
+/// The good card with a TODO on a new line and the Recommendations section gone
+/// (removed lines cannot carry a comment, so that finding goes to the summary).
+fn card_with_findings() -> (String, String) {
+    let base = good();
+    let head = base
+        .replace("- **Compute Region:** Germany", "- **Compute Region:** TODO")
+        .replace(
+            "## Recommendations\n\nInspect a random sample of outputs for every new experiment, and compare counts with a manual count on at least five fields of view before relying on the model.\n\n",
+            "",
+        );
+    assert_ne!(base, head);
+    (base, head)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clean_card_passes_with_summary_and_check() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let f = s.lock().unwrap();
+    assert!(f.reviews.is_empty(), "no review for a clean card");
+    assert_eq!(f.issue_comments.len(), 1);
+    assert!(f.issue_comments[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("No problems in 1 model card"));
+    assert_eq!(f.check_runs.len(), 1);
+    assert_eq!(f.check_runs[0]["run"]["conclusion"], "success");
+    assert!(f
+        .log
+        .iter()
+        .all(|l| l.authorization.as_deref() == Some(&format!("Bearer {TOKEN}"))));
+    assert!(r.outputs.contains("conclusion=success"));
+    assert!(r.outputs.contains("errors=0"));
+    assert!(r.summary.contains("No problems in 1 model card"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_inline_on_changed_lines_and_summary_for_the_rest() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1, "errors fail the run\n{}", r.stderr);
+    let f = s.lock().unwrap();
+    assert_eq!(f.reviews.len(), 1, "one review");
+    assert_eq!(f.reviews[0]["commit_id"], HEAD);
+    let comments = &f.review_comments;
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    let todo_line = head
+        .lines()
+        .position(|l| l.contains("Compute Region:** TODO"))
+        .unwrap()
+        + 1;
+    assert_eq!(comments[0]["line"], todo_line);
+    assert_eq!(comments[0]["path"], CARD);
+    assert!(comments[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("placeholder"));
+    let summary = f.issue_comments[0]["body"].as_str().unwrap();
+    assert!(summary.contains("missing-section"), "{summary}");
+    assert!(summary.contains("Recommendations"));
+    assert_eq!(f.check_runs[0]["run"]["conclusion"], "failure");
+    let anns = f.check_runs[0]["annotations"].as_array().unwrap();
+    assert_eq!(anns.len(), 2);
+    assert!(r.outputs.contains("conclusion=failure"));
+    assert!(r.outputs.contains("comments=1"));
+    // The review request carried our own structs: no nulls anywhere.
+    let post = f
+        .log
+        .iter()
+        .find(|l| l.method == "POST" && l.path.ends_with("/reviews"))
+        .unwrap();
+    assert!(!post.body.to_string().contains("null"));
+    assert_eq!(post.body["event"], "COMMENT");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rerun_posts_nothing_twice_and_a_fix_is_marked() {
+    let (base, head) = card_with_findings();
+    let head = head.replace(
+        "- **Paper:** https://doi.org/10.1234/nucleiseg.2025",
+        "- **Paper:** TBD",
+    );
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    let (url, s) = start(fake).await;
+    let first = review(&url, HEAD).await;
+    assert_eq!(first.code, 1);
+    let (reviews, comments, summary_id) = {
+        let f = s.lock().unwrap();
+        (
+            f.reviews.len(),
+            f.review_comments.len(),
+            f.issue_comments[0]["id"].clone(),
+        )
+    };
+    assert_eq!((reviews, comments), (1, 2));
+
+    // Re-run on the same commit: nothing new is posted, the summary is edited in place.
+    let writes_before = writes(&s);
+    let again = review(&url, HEAD).await;
+    assert_eq!(again.code, 1);
+    {
+        let f = s.lock().unwrap();
+        assert_eq!(f.reviews.len(), 1, "no second review");
+        assert_eq!(f.review_comments.len(), 2);
+        assert_eq!(f.issue_comments.len(), 1, "one summary comment");
+        assert_eq!(f.issue_comments[0]["id"], summary_id);
+    }
+    assert_eq!(
+        calls(&s, "PATCH", &format!("/issues/comments/{summary_id}")),
+        1
+    );
+    // Summary update + check run: the re-run writes two things only.
+    assert_eq!(writes(&s) - writes_before, 2);
+
+    // A push fixes the TBD: its comment is marked fixed, nothing else is posted.
+    let fixed = head.replace(
+        "- **Paper:** TBD",
+        "- **Paper:** https://doi.org/10.1234/nucleiseg.2025",
+    );
+    {
+        let mut f = s.lock().unwrap();
+        f.head_sha = HEAD2.into();
+        f.files[0].head = Some(fixed.into_bytes());
+    }
+    let third = review(&url, HEAD2).await;
+    assert_eq!(third.code, 1, "the TODO is still there");
+    let f = s.lock().unwrap();
+    assert_eq!(f.reviews.len(), 1);
+    assert_eq!(f.review_comments.len(), 2);
+    let marked: Vec<_> = f
+        .review_comments
+        .iter()
+        .filter(|c| c["body"].as_str().unwrap().contains("✅ **Fixed**"))
+        .collect();
+    assert_eq!(marked.len(), 1);
+    assert!(marked[0]["body"].as_str().unwrap().contains("TBD"));
+    let summary = f.issue_comments[0]["body"].as_str().unwrap();
+    assert!(summary.contains("Fixed since the last review"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_calls_do_not_grow_with_findings() {
+    async fn calls_for(head: String) -> (usize, usize) {
+        let mut fake = Fake::new(7, HEAD, BASE);
+        fake.files.push(file(CARD, "added", None, Some(&head)));
+        let (url, s) = start(fake).await;
+        review(&url, HEAD).await;
+        let f = s.lock().unwrap();
+        (f.log.len(), f.review_comments.len())
+    }
+    let one = good().replace(
+        "- **Compute Region:** Germany",
+        "- **Compute Region:** TODO",
+    );
+    let mut many = good();
+    for field in [
+        "Hardware Type",
+        "Hours used",
+        "Cloud Provider",
+        "Compute Region",
+        "Carbon Emitted",
+        "Training time",
+        "Model size",
+        "Inference time",
+    ] {
+        let start = many.find(&format!("- **{field}:**")).unwrap();
+        let end = start + many[start..].find('\n').unwrap();
+        many.replace_range(start..end, &format!("- **{field}:** TODO"));
+    }
+    let (c1, n1) = calls_for(one).await;
+    let (c2, n2) = calls_for(many).await;
+    assert_eq!(n1, 1);
+    assert_eq!(n2, 8);
+    assert_eq!(c1, c2, "API calls grew with the number of findings");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_delete_and_non_card_changes() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    let mut renamed = file(
+        "models/nuclei-v2/README.md",
+        "renamed",
+        Some(&good()),
+        Some(&good().replace("Germany", "TBD")),
+    );
+    renamed.previous_filename = Some(CARD.into());
+    fake.files.push(renamed);
+    fake.files
+        .push(file("models/old/README.md", "removed", Some(&good()), None));
+    fake.files.push(file(
+        "README.md",
+        "modified",
+        Some("# Hub\n"),
+        Some("# Hub\n\nTODO\n"),
+    ));
+    fake.files.push(file(
+        "models/nuclei-v2/weights.txt",
+        "added",
+        None,
+        Some("binary-ish"),
+    ));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1);
+    let f = s.lock().unwrap();
+    // Only the renamed card was read: one blob.
+    let blobs: Vec<_> = f
+        .log
+        .iter()
+        .filter(|l| l.path.contains("/git/blobs/"))
+        .collect();
+    assert_eq!(blobs.len(), 1);
+    assert_eq!(f.review_comments.len(), 1);
+    assert_eq!(f.review_comments[0]["path"], "models/nuclei-v2/README.md");
+    let summary = f.issue_comments[0]["body"].as_str().unwrap();
+    assert!(
+        summary.contains("models/old/README.md` is deleted"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("`README.md`"),
+        "the hub's own README is not a card"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_card_change_only_succeeds() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(
+        "README.md",
+        "modified",
+        Some("# Hub\n"),
+        Some("# Hub\n\nTODO\n"),
+    ));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0);
+    let f = s.lock().unwrap();
+    assert!(f.issue_comments[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("No model cards changed"));
+    assert_eq!(f.check_runs[0]["run"]["conclusion"], "success");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagination_reaches_a_card_on_the_third_page() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    for i in 0..249 {
+        fake.files.push(file(
+            &format!("data/sample-{i:03}.csv"),
+            "added",
+            None,
+            Some("a,b\n"),
+        ));
+    }
+    fake.files.push(file(
+        CARD,
+        "added",
+        None,
+        Some(&good().replace("Germany", "TODO")),
+    ));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1);
+    assert_eq!(calls(&s, "GET", "/pulls/7/files"), 3);
+    assert_eq!(s.lock().unwrap().review_comments.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patchless_file_is_diffed_from_contents() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    let mut f = file(CARD, "modified", Some(&base), Some(&head));
+    f.patch = Some(None);
+    fake.files.push(f);
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1);
+    let f = s.lock().unwrap();
+    let log: Vec<_> = f
+        .log
+        .iter()
+        .map(|l| format!("{} {}?{} -> {}", l.method, l.path, l.query, l.status))
+        .collect();
+    assert!(
+        f.log
+            .iter()
+            .any(|l| l.path.ends_with(&format!("/contents/{CARD}")) && l.query.contains(BASE)),
+        "{log:#?}\n{}",
+        r.stderr
+    );
+    assert_eq!(
+        f.review_comments.len(),
+        1,
+        "the changed line is still found without a patch"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fork_with_read_only_token_gets_annotations() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    fake.read_only = true;
+    let (url, s) = start(fake).await;
+    // Detected from the event: no write is even tried.
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, true),
+        &[],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("comes from a fork"), "{}", r.stdout);
+    assert!(r.stdout.contains("two-step setup"));
+    assert!(r
+        .stdout
+        .lines()
+        .any(|l| l.starts_with(&format!("::error file={CARD},line="))));
+    assert!(r.summary.contains("missing-section"));
+    assert_eq!(writes(&s), 0);
+    // Not detectable from the event: the 403 on the first write leads to the same.
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("token cannot write"), "{}", r.stdout);
+    assert!(r.stdout.contains("::error file="));
+    assert!(s.lock().unwrap().reviews.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_422_moves_rejected_comments_to_summary() {
+    let (base, head) = card_with_findings();
+    // The fake GitHub refuses comments that mention REJECT-ME, as GitHub refuses some.
+    let head = head.replace(
+        "## Downstream Use\n\n",
+        "## Downstream Use\n\nSee [the notes](#notes-REJECT-ME).\n\n",
+    );
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = s.lock().unwrap();
+    assert_eq!(f.review_comments.len(), 1, "the accepted comment is posted");
+    assert!(f.review_comments[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("TODO"));
+    let summary = f.issue_comments[0]["body"].as_str().unwrap();
+    assert!(
+        summary.contains("REJECT-ME"),
+        "the refused comment is in the summary: {summary}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_waits_for_retry_after() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    fake.faults.push(Fault {
+        method: axum::http::Method::GET,
+        path_suffix: "/pulls/7/files".into(),
+        status: 429,
+        times: 1,
+        headers: vec![("retry-after".into(), "1".into())],
+        body: json!({"message": "API rate limit exceeded"}),
+        after_effect: false,
+    });
+    let (url, s) = start(fake).await;
+    let t = std::time::Instant::now();
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        t.elapsed() >= std::time::Duration::from_millis(900),
+        "waited as Retry-After said"
+    );
+    assert_eq!(calls(&s, "GET", "/pulls/7/files"), 2);
+    assert!(r.stderr.contains("rate limited"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_gateway_after_create_does_not_post_twice() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    fake.faults.push(Fault {
+        method: axum::http::Method::POST,
+        path_suffix: "/pulls/7/reviews".into(),
+        status: 502,
+        times: 1,
+        headers: vec![],
+        body: json!({}),
+        after_effect: true,
+    });
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = s.lock().unwrap();
+    assert_eq!(
+        f.reviews.len(),
+        1,
+        "the review GitHub created is not posted again"
+    );
+    assert_eq!(f.review_comments.len(), 1);
+    assert_eq!(
+        f.log
+            .iter()
+            .filter(|l| l.method == "POST" && l.path.ends_with("/reviews"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_retried_with_backoff() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    fake.faults.push(Fault {
+        method: axum::http::Method::GET,
+        path_suffix: "/pulls/7/comments".into(),
+        status: 503,
+        times: 2,
+        headers: vec![],
+        body: json!({"message": "Service Unavailable"}),
+        after_effect: false,
+    });
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(calls(&s, "GET", "/pulls/7/comments"), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persistent_failure_is_a_clear_error() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    fake.faults.push(Fault {
+        method: axum::http::Method::GET,
+        path_suffix: "/pulls/7/files".into(),
+        status: 500,
+        times: 100,
+        headers: vec![],
+        body: json!({"message": "boom"}),
+        after_effect: false,
+    });
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("cannot list the pull request's files"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(calls(&s, "GET", "/pulls/7/files"), 4, "bounded retries");
+    assert_eq!(writes(&s), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_runs_refused_fall_back_to_commit_status() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    fake.no_checks = true;
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0);
+    let f = s.lock().unwrap();
+    assert!(f.check_runs.is_empty());
+    assert_eq!(f.statuses.len(), 1);
+    assert_eq!(f.statuses[0]["state"], "success");
+    assert_eq!(f.statuses[0]["context"], "modelcard-review");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_plan_and_posts_nothing() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[],
+        &["review", "--dry-run"],
+    )
+    .await;
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("Inline review comments this run would post (1)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(&format!("{CARD}:")));
+    assert_eq!(writes(&s), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_step_plan_then_publish() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    fake.read_only = true;
+    let (url, s) = start(fake).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_s = plan.to_str().unwrap().to_string();
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, true),
+        &[("INPUT_MODE", "plan"), ("INPUT_PLAN", &plan_s)],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 1);
+    assert!(plan.exists());
+    assert_eq!(writes(&s), 0);
+
+    // The trusted half, on workflow_run, with a write token.
+    s.lock().unwrap().read_only = false;
+    let wr = json!({
+        "action": "completed",
+        "workflow_run": {"head_sha": HEAD, "conclusion": "failure", "pull_requests": []},
+        "repository": {"full_name": format!("{OWNER}/{REPO}")}
+    });
+    // A plan for another pull request is refused before anything is posted.
+    let mut tampered: Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    tampered["pull_number"] = json!(8);
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    let r = run_bin(
+        &url,
+        "workflow_run",
+        &wr,
+        &[],
+        &["publish", "--plan", bad.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nothing was posted"), "{}", r.stderr);
+    assert_eq!(writes(&s), 0);
+
+    let r = run_bin(
+        &url,
+        "workflow_run",
+        &wr,
+        &[],
+        &["publish", "--plan", &plan_s],
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = s.lock().unwrap();
+    assert_eq!(f.reviews.len(), 1);
+    assert_eq!(f.review_comments.len(), 1);
+    assert_eq!(f.issue_comments.len(), 1);
+    assert_eq!(f.check_runs.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_event_and_missing_token_are_clear_errors() {
+    let fake = Fake::new(7, HEAD, BASE);
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &json!({"pull_request": {"number": "seven"}}),
+        &[],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("pull_request.number"), "{}", r.stderr);
+    let r = run_bin(&url, "push", &event(7, HEAD, false), &[], &["review"]).await;
+    assert_eq!(r.code, 2);
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[("INPUT_GITHUB_TOKEN", "")],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no GitHub token"), "{}", r.stderr);
+    assert!(s.lock().unwrap().log.is_empty());
+}
