@@ -95,6 +95,11 @@ async fn run_bin(
         outputs: read(&outputs),
     };
     drop(dir_path);
+    // Shown for failing tests (cargo captures it otherwise).
+    eprintln!(
+        "--- modelcard-review stdout:\n{}\n--- stderr:\n{}",
+        run.stdout, run.stderr
+    );
     assert!(
         !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
         "the token was printed"
@@ -746,4 +751,27 @@ async fn hostile_event_and_missing_token_are_clear_errors() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no GitHub token"), "{}", r.stderr);
     assert!(s.lock().unwrap().log.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn summary_and_check_run_are_not_created_twice_after_502() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    for suffix in ["/issues/7/comments", "/check-runs"] {
+        fake.faults.push(Fault {
+            method: axum::http::Method::POST,
+            path_suffix: suffix.into(),
+            status: 502,
+            times: 1,
+            headers: vec![],
+            body: json!({}),
+            after_effect: true,
+        });
+    }
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = s.lock().unwrap();
+    assert_eq!(f.issue_comments.len(), 1);
+    assert_eq!(f.check_runs.len(), 1);
 }

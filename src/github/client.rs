@@ -79,14 +79,26 @@ impl Reply {
 
     /// GitHub's own message (`{"message": …}`), for logs and errors.
     pub fn message(&self) -> String {
-        serde_json::from_str::<Value>(&self.body)
-            .ok()
-            .and_then(|v| {
-                v.get("message")
-                    .and_then(|m| m.as_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| crate::text::ellipsize(&self.body, 200))
+        let v = serde_json::from_str::<Value>(&self.body).ok();
+        let field = |k: &str| {
+            v.as_ref()
+                .and_then(|v| v.get(k))
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        };
+        let mut msg = field("message")
+            .or_else(|| field("title"))
+            .unwrap_or_else(|| crate::text::ellipsize(&self.body, 200));
+        // GitHub's validation errors (and a validating proxy's) say what was wrong.
+        for key in ["errors", "validation"] {
+            if let Some(e) = v.as_ref().and_then(|v| v.get(key)) {
+                msg.push_str(&format!(
+                    " ({})",
+                    crate::text::ellipsize(&e.to_string(), 600)
+                ));
+            }
+        }
+        msg
     }
 }
 
@@ -240,7 +252,7 @@ impl Api {
                     let wait = self.policy.base_delay * 2u32.saturating_pow(attempt);
                     return Outcome::Retry {
                         wait,
-                        why: format!("GitHub answered {}", r.status),
+                        why: format!("GitHub answered {}: {}", r.status, r.message()),
                         reply: Some(r),
                     };
                 }

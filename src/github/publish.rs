@@ -273,20 +273,8 @@ pub async fn publish(
             None => None,
         };
         if updated.is_none() && !report.read_only {
-            match api
-                .send(
-                    Method::POST,
-                    &api.repo_path(&format!("/issues/{}/comments", plan.pull_number)),
-                    Some(&body),
-                )
-                .await
-            {
-                Ok(r) => {
-                    report.summary_comment = r
-                        .json()
-                        .ok()
-                        .and_then(|v| v.get("id").and_then(Value::as_u64))
-                }
+            match create_summary(api, plan, &body).await {
+                Ok(id) => report.summary_comment = id,
                 Err(e) if is_permission(&e) => report.read_only = true,
                 Err(e) => report
                     .notes
@@ -336,18 +324,11 @@ async fn publish_check(api: &Api, plan: &ReviewPlan, summary: &str) -> CheckOutc
         "head_sha": plan.head_sha,
         "status": "completed",
         "conclusion": plan.conclusion.as_str(),
+        "external_id": plan.run_key,
         "output": output(first),
     });
-    match api
-        .send(Method::POST, &api.repo_path("/check-runs"), Some(&body))
-        .await
-    {
-        Ok(r) => {
-            let id = r
-                .json()
-                .ok()
-                .and_then(|v| v.get("id").and_then(Value::as_u64))
-                .unwrap_or(0);
+    match create_check_run(api, plan, &body).await {
+        Ok(id) => {
             for batch in batches {
                 let patch = json!({ "output": output(batch.to_vec()) });
                 if let Err(e) = api
@@ -386,4 +367,78 @@ async fn publish_check(api: &Api, plan: &ReviewPlan, summary: &str) -> CheckOutc
         }
         Err(e) => CheckOutcome::Failed(e.to_string()),
     }
+}
+
+/// Creates something a POST must not create twice: one attempt at a time; after a
+/// 5xx or time-out, `find` looks for what the attempt may have created.
+async fn create_once<F, Fut>(
+    api: &Api,
+    path: &str,
+    body: &Value,
+    find: F,
+) -> Result<Option<u64>, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Option<u64>>,
+{
+    let attempts = api.policy.attempts.max(1);
+    let mut last = None;
+    for attempt in 0..attempts {
+        match api.send_no_retry(Method::POST, path, Some(body)).await {
+            Ok(r) => {
+                return Ok(r
+                    .json()
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(Value::as_u64)))
+            }
+            Err(e) if e.is_uncertain() => {
+                tracing::warn!("POST {path}: {e}; checking whether it was created");
+                if let Some(id) = find().await {
+                    return Ok(Some(id));
+                }
+                last = Some(e);
+                if attempt + 1 < attempts {
+                    tokio::time::sleep(api.policy.base_delay * 2u32.saturating_pow(attempt)).await;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| ApiError::Transport("no attempt made".into())))
+}
+
+async fn create_summary(
+    api: &Api,
+    plan: &ReviewPlan,
+    body: &Value,
+) -> Result<Option<u64>, ApiError> {
+    let path = api.repo_path(&format!("/issues/{}/comments", plan.pull_number));
+    create_once(api, &path, body, || async {
+        let (comments, _) = api.get_pages(&path, 50).await.ok()?;
+        comments.iter().find_map(|c| {
+            let b = c.get("body")?.as_str()?;
+            b.starts_with(crate::review::plan::SUMMARY_MARKER)
+                .then(|| c.get("id")?.as_u64())?
+        })
+    })
+    .await
+}
+
+async fn create_check_run(api: &Api, plan: &ReviewPlan, body: &Value) -> Result<u64, ApiError> {
+    let path = api.repo_path("/check-runs");
+    let id = create_once(api, &path, body, || async {
+        let r = api
+            .get(&api.repo_path(&format!(
+                "/commits/{}/check-runs?check_name={CHECK_NAME}",
+                plan.head_sha
+            )))
+            .await
+            .ok()?;
+        let v = r.json().ok()?;
+        v.get("check_runs")?.as_array()?.iter().find_map(|c| {
+            (c.get("external_id")?.as_str()? == plan.run_key).then(|| c.get("id")?.as_u64())?
+        })
+    })
+    .await?;
+    Ok(id.unwrap_or(0))
 }

@@ -72,6 +72,92 @@ pub struct Fake {
     /// Check runs refused (a token without `checks: write`).
     pub no_checks: bool,
     next_id: u64,
+    prism: Option<PrismGuard>,
+}
+
+/// Stoplight Prism in proxy mode in front of the fake, validating every request and
+/// response against GitHub's OpenAPI description; stopped with the fake.
+pub struct PrismGuard {
+    pid: u32,
+    pub log: std::path::PathBuf,
+}
+
+impl Drop for PrismGuard {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(self.pid.to_string())
+            .status();
+    }
+}
+
+/// Prism logs of the proxies started by this test binary, by proxy URL.
+pub static PRISM_LOGS: Mutex<Vec<(String, std::path::PathBuf)>> = Mutex::new(Vec::new());
+
+/// Set MODELCARD_REVIEW_VIA_PRISM=1 to route every scenario through Prism.
+pub fn via_prism() -> bool {
+    std::env::var("MODELCARD_REVIEW_VIA_PRISM").is_ok_and(|v| v == "1")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_prism(upstream: &str) -> (String, PrismGuard) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let port = free_port();
+    let log = std::path::Path::new(root).join(format!("target/prism/prism-test-{port}.log"));
+    let out = std::process::Command::new("bash")
+        .current_dir(root)
+        .env("PRISM_CACHE_DIR", format!("{root}/target/prism"))
+        .args([
+            "scripts/prism-proxy.sh",
+            "proxy",
+            "--upstream",
+            upstream,
+            "--port",
+            &port.to_string(),
+            "--spec",
+            "fixtures/github/openapi-subset.json",
+            "--log",
+            log.to_str().unwrap(),
+        ])
+        .output()
+        .expect("run prism-proxy.sh");
+    assert!(
+        out.status.success(),
+        "Prism did not start: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid: u32 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("Prism PID");
+    let url = format!("http://127.0.0.1:{port}");
+    PRISM_LOGS.lock().unwrap().push((url.clone(), log.clone()));
+    (url, PrismGuard { pid, log })
+}
+
+/// Problems Prism logged for the proxy at `url` (requests or responses that break
+/// GitHub's OpenAPI description).
+pub fn prism_violations(url: &str) -> Vec<String> {
+    let logs = PRISM_LOGS.lock().unwrap();
+    let Some((_, path)) = logs.iter().find(|(u, _)| u == url) else {
+        return Vec::new();
+    };
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| {
+            l.to_ascii_lowercase().contains("violation")
+                && !l.contains("[WARNING]")
+                && !l.contains("warning")
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 pub type Shared = Arc<Mutex<Fake>>;
@@ -101,11 +187,12 @@ pub fn make_patch(base: &str, head: &str) -> String {
 }
 
 fn user(login: &str, id: u64, kind: &str) -> Value {
-    let base = format!("https://api.github.com/users/{login}");
+    let enc = login.replace('[', "%5B").replace(']', "%5D");
+    let base = format!("https://api.github.com/users/{enc}");
     json!({
         "login": login, "id": id, "node_id": format!("MDQ6VXNlcj{id}"),
         "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"), "gravatar_id": "",
-        "url": base, "html_url": format!("https://github.com/{login}"),
+        "url": base, "html_url": format!("https://github.com/{enc}"),
         "followers_url": format!("{base}/followers"), "following_url": format!("{base}/following{{/other_user}}"),
         "gists_url": format!("{base}/gists{{/gist_id}}"), "starred_url": format!("{base}/starred{{/owner}}{{/repo}}"),
         "subscriptions_url": format!("{base}/subscriptions"), "organizations_url": format!("{base}/orgs"),
@@ -276,7 +363,7 @@ impl Fake {
         let output = body.get("output").cloned().unwrap_or(json!({}));
         json!({
             "id": id, "node_id": format!("CR_{id}"), "head_sha": body["head_sha"], "name": body["name"],
-            "external_id": "", "url": self.api(&format!("/check-runs/{id}")),
+            "external_id": body.get("external_id").cloned().unwrap_or(json!("")), "url": self.api(&format!("/check-runs/{id}")),
             "html_url": self.html(&format!("/runs/{id}")), "details_url": self.html(&format!("/runs/{id}")),
             "status": body["status"], "conclusion": body["conclusion"], "started_at": NOW, "completed_at": NOW,
             "output": {
@@ -471,6 +558,19 @@ impl Fake {
                 );
                 (StatusCode::CREATED, Json(c)).into_response()
             }
+            (Method::GET, ["commits", sha, "check-runs"]) => {
+                let name = q.get("check_name").cloned();
+                let runs: Vec<Value> = self
+                    .check_runs
+                    .iter()
+                    .map(|c| c["run"].clone())
+                    .filter(|r| {
+                        r["head_sha"] == *sha
+                            && name.as_ref().is_none_or(|n| r["name"] == n.as_str())
+                    })
+                    .collect();
+                Json(json!({"total_count": runs.len(), "check_runs": runs})).into_response()
+            }
             (Method::PATCH, ["check-runs", id]) => {
                 let id: u64 = id.parse().unwrap_or(0);
                 let Some(entry) = self.check_runs.iter_mut().find(|c| c["run"]["id"] == id) else {
@@ -630,5 +730,15 @@ pub async fn start(fake: Fake) -> (String, Shared) {
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
+    if via_prism() {
+        let (proxy, guard) = tokio::task::spawn_blocking({
+            let url = url.clone();
+            move || start_prism(&url)
+        })
+        .await
+        .unwrap();
+        state.lock().unwrap().prism = Some(guard);
+        return (proxy, state);
+    }
     (url, state)
 }
