@@ -442,9 +442,10 @@ async fn patchless_file_is_diffed_from_contents() {
         .map(|l| format!("{} {}?{} -> {}", l.method, l.path, l.query, l.status))
         .collect();
     assert!(
-        f.log
-            .iter()
-            .any(|l| l.path.ends_with(&format!("/contents/{CARD}")) && l.query.contains(BASE)),
+        f.log.iter().any(|l| l
+            .path
+            .ends_with(&format!("/contents/{}", CARD.replace('/', "%2F")))
+            && l.query.contains(BASE)),
         "{log:#?}\n{}",
         r.stderr
     );

@@ -379,16 +379,25 @@ impl Fake {
         })
     }
 
+    /// GitHub's own example pull request from the OpenAPI description, set to ours.
+    /// (Its `requested_teams` entry lacks `type` and fails GitHub's own schema.)
     fn pull_request(&self) -> Value {
-        let n = self.pr_number;
-        let repo = json!({"id": 1, "node_id": "R_1", "name": REPO, "full_name": format!("{OWNER}/{REPO}")});
-        json!({
-            "url": self.api(&format!("/pulls/{n}")), "id": 77, "node_id": "PR_77", "number": n,
-            "html_url": self.html(&format!("/pull/{n}")), "state": "open", "locked": false, "title": "Add a model",
-            "user": user("contributor", 9, "User"), "body": "A new model", "labels": [], "milestone": null,
-            "head": {"label": "fork:main", "ref": "main", "sha": self.head_sha, "user": user("contributor", 9, "User"), "repo": repo},
-            "base": {"label": "hub:main", "ref": "main", "sha": self.base_sha, "user": user(OWNER, 2, "Organization"), "repo": repo},
-        })
+        static EXAMPLE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        let example = EXAMPLE.get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/github/openapi-subset.json"
+            );
+            let spec: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            spec["components"]["examples"]["pull-request"]["value"].clone()
+        });
+        let mut pr = example.clone();
+        pr["number"] = json!(self.pr_number);
+        pr["requested_teams"] = json!([]);
+        pr["head"]["sha"] = json!(self.head_sha);
+        pr["base"]["sha"] = json!(self.base_sha);
+        pr
     }
 
     fn write_refused(&self, method: &Method, path: &str) -> Option<Response> {
@@ -470,7 +479,7 @@ impl Fake {
                 }
             }
             (Method::GET, ["contents", ..]) => {
-                let file_path = parts[1..].join("/");
+                let file_path = percent_decode(&parts[1..].join("/"));
                 let git_ref = q.get("ref").cloned().unwrap_or_default();
                 let bytes = self.files.iter().find_map(|f| {
                     if git_ref == self.base_sha {
@@ -741,4 +750,25 @@ pub async fn start(fake: Fake) -> (String, Shared) {
         return (proxy, state);
     }
     (url, state)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
