@@ -50,6 +50,9 @@ pub struct ReviewArgs {
     /// Globs of card paths, overriding the config (INPUT_PATHS: comma- or newline-separated).
     #[arg(long, value_name = "GLOB")]
     pub paths: Vec<String>,
+    /// Also write every finding of the changed cards as SARIF (INPUT_SARIF).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
     /// Event payload file (default: GITHUB_EVENT_PATH).
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,
@@ -295,6 +298,10 @@ pub fn run_review(args: ReviewArgs) -> Result<i32> {
             .plan_out
             .clone()
             .or_else(|| input("plan").map(PathBuf::from)),
+        sarif_path: args
+            .sarif
+            .clone()
+            .or_else(|| input("sarif").map(PathBuf::from)),
     };
     runtime()?.block_on(run(&env, &opts, &cfg, &spec))
 }
@@ -315,6 +322,7 @@ pub fn run_publish(args: PublishArgs) -> Result<i32> {
             .plan
             .clone()
             .or_else(|| input("plan").map(PathBuf::from)),
+        sarif_path: None,
     };
     // Publishing needs no template: the plan carries the findings.
     let cfg = Config::default();

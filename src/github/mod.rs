@@ -102,6 +102,34 @@ pub struct ReviewOptions {
     pub mode: Mode,
     pub dry_run: bool,
     pub plan_path: Option<PathBuf>,
+    /// Also write every finding as SARIF here (for code scanning).
+    pub sarif_path: Option<PathBuf>,
+}
+
+fn write_sarif(path: &PathBuf, cards: &[crate::review::plan::CardInput]) -> Result<()> {
+    use crate::report::{sarif::SarifReporter, FileResult, Reporter};
+    let f = std::fs::File::create(path)
+        .with_context(|| format!("cannot write SARIF to {}", path.display()))?;
+    let mut w = std::io::BufWriter::new(f);
+    let mut rep = SarifReporter::default();
+    let mut counts = crate::finding::Counts::default();
+    rep.begin(&mut w)?;
+    for c in cards {
+        for f in &c.findings {
+            counts.add(f.severity);
+        }
+        rep.file(
+            &mut w,
+            &FileResult {
+                path: &c.path,
+                findings: &c.findings,
+                source: None,
+            },
+        )?;
+    }
+    rep.end(&mut w, cards.len(), counts)?;
+    w.flush()?;
+    Ok(())
 }
 
 /// `review` (and its modes) and `publish`. Returns the exit code.
@@ -117,6 +145,13 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spe
     };
     let api = env.api(&pr.repository)?;
     let gathered = pr::gather(&api, &pr, spec, cfg).await?;
+    let sarif = match &opts.sarif_path {
+        Some(path) => {
+            write_sarif(path, &gathered.cards)?;
+            Some(path.clone())
+        }
+        None => None,
+    };
     let plan = build_plan(&PlanInput {
         repository: pr.repository.clone(),
         pull_number: pr.number,
@@ -192,6 +227,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spe
         &plan,
         posted,
         opts.plan_path.as_ref().filter(|_| opts.mode == Mode::Plan),
+        sarif.as_ref(),
     )?;
     Ok(exit_code(&plan))
 }
@@ -290,7 +326,7 @@ async fn run_publish(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
         print_annotations(&plan);
     }
     write_step_summary(env, &report.summary_markdown)?;
-    write_outputs(env, &plan, report.comments_posted, None)?;
+    write_outputs(env, &plan, report.comments_posted, None, None)?;
     Ok(exit_code(&plan))
 }
 
@@ -369,6 +405,7 @@ fn write_outputs(
     plan: &ReviewPlan,
     posted: usize,
     plan_path: Option<&PathBuf>,
+    sarif: Option<&PathBuf>,
 ) -> Result<()> {
     let Some(path) = &env.output else {
         return Ok(());
@@ -386,6 +423,9 @@ fn write_outputs(
     writeln!(f, "comments={posted}")?;
     if let Some(p) = plan_path {
         writeln!(f, "plan={}", p.display())?;
+    }
+    if let Some(p) = sarif {
+        writeln!(f, "sarif={}", p.display())?;
     }
     Ok(())
 }

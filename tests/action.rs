@@ -1,0 +1,226 @@
+//! action.yml and the binary cannot drift apart: every input is read under its
+//! `INPUT_` name, every output is written, and the binary runs as the container
+//! runs it (only the environment GitHub gives a Docker action) against a fake GitHub.
+
+mod support;
+
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use support::fake_github::{start, Fake, FileSpec, OWNER, REPO};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `inputs:` / `outputs:` of action.yml: name → default (a small reader for our own
+/// file: two-space keys under the section, `default:` four spaces in).
+fn section(name: &str) -> BTreeMap<String, Option<String>> {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let mut out = BTreeMap::new();
+    let mut inside = false;
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            inside = line.trim_end() == format!("{name}:");
+            current = None;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some(key) = line.strip_prefix("  ").filter(|l| !l.starts_with(' ')) {
+            let key = key.trim_end_matches(':').to_string();
+            out.insert(key.clone(), None);
+            current = Some(key);
+        } else if let (Some(k), Some(d)) = (&current, line.trim().strip_prefix("default:")) {
+            let d = d.trim().trim_matches('"').to_string();
+            out.insert(k.clone(), Some(d));
+        }
+    }
+    out
+}
+
+fn source_text() -> String {
+    let mut all = String::new();
+    let mut stack = vec![root().join("src")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                all.push_str(&std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn action_yml_describes_a_docker_action() {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert!(text.contains("  using: docker"));
+    assert!(text.contains("  image: Dockerfile"));
+    assert!(text.contains("branding:"));
+    let inputs = section("inputs");
+    for required in [
+        "github_token",
+        "template",
+        "config",
+        "paths",
+        "fail_on",
+        "mode",
+        "plan",
+        "sarif",
+    ] {
+        assert!(inputs.contains_key(required), "input {required} missing");
+    }
+    assert_eq!(
+        inputs["github_token"].as_deref(),
+        Some("${{ github.token }}")
+    );
+}
+
+#[test]
+fn every_input_is_read_by_the_binary() {
+    let src = source_text();
+    for name in section("inputs").keys() {
+        assert!(
+            name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "input {name}: use underscores"
+        );
+        assert!(
+            src.contains(&format!("input(\"{name}\")")),
+            "input {name} is never read (INPUT_{})",
+            name.to_uppercase()
+        );
+    }
+}
+
+fn binary() -> PathBuf {
+    // CI points this at the release build, the binary the image ships.
+    std::env::var("MODELCARD_REVIEW_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_BIN_EXE_modelcard-review")))
+}
+
+/// Runs the binary with exactly what GitHub gives a Docker action: INPUT_* from
+/// action.yml's defaults (overridden by `with`), GITHUB_* and the /github/* layout.
+async fn run_as_container(
+    url: &str,
+    with: &[(&str, &str)],
+    event: serde_json::Value,
+) -> (i32, String, BTreeMap<String, String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let gh = tmp.path().join("github");
+    let (workspace, home, workflow, files) = (
+        gh.join("workspace"),
+        gh.join("home"),
+        gh.join("workflow"),
+        gh.join("file_commands"),
+    );
+    for d in [&workspace, &home, &workflow, &files] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(workflow.join("event.json"), event.to_string()).unwrap();
+    let mut cmd = std::process::Command::new(binary());
+    cmd.env_clear().current_dir(&workspace);
+    let token = "ghs_container_token_987";
+    for (name, default) in section("inputs") {
+        let mut value = default.unwrap_or_default();
+        if value == "${{ github.token }}" {
+            value = token.to_string();
+        }
+        if let Some((_, v)) = with.iter().find(|(k, _)| *k == name) {
+            value = v.to_string();
+        }
+        cmd.env(format!("INPUT_{}", name.to_uppercase()), value);
+    }
+    cmd.env("HOME", &home)
+        .env("GITHUB_WORKSPACE", &workspace)
+        .env("GITHUB_EVENT_PATH", workflow.join("event.json"))
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_REPOSITORY", format!("{OWNER}/{REPO}"))
+        .env("GITHUB_API_URL", url)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_RUN_ID", "9001")
+        .env("GITHUB_RUN_ATTEMPT", "1")
+        .env("GITHUB_ACTIONS", "true")
+        .env("CI", "true")
+        .env("GITHUB_OUTPUT", files.join("set_output"))
+        .env("GITHUB_STEP_SUMMARY", files.join("step_summary"))
+        .env("RUNNER_TEMP", gh.join("runner_temp"))
+        .arg("review");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stdout.contains(token) && !stderr.contains(token));
+    let outputs = std::fs::read_to_string(files.join("set_output"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
+    assert!(
+        files.join("step_summary").exists(),
+        "no job summary\n{stderr}"
+    );
+    (out.status.code().unwrap_or(-1), stdout + &stderr, outputs)
+}
+
+fn event() -> serde_json::Value {
+    json!({
+        "pull_request": {"number": 3, "head": {"sha": "a".repeat(40), "repo": {"full_name": format!("{OWNER}/{REPO}")}},
+                         "base": {"sha": "b".repeat(40), "repo": {"full_name": format!("{OWNER}/{REPO}")}}},
+        "repository": {"full_name": format!("{OWNER}/{REPO}")}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_runs_as_the_container_and_writes_every_output() {
+    let card =
+        std::fs::read_to_string(root().join("fixtures/cards/broken/common-faults/README.md"))
+            .unwrap();
+    let mut fake = Fake::new(3, &"a".repeat(40), &"b".repeat(40));
+    fake.files.push(FileSpec {
+        filename: "models/seg/README.md".into(),
+        status: "added".into(),
+        previous_filename: None,
+        head: Some(card.into_bytes()),
+        base: None,
+        patch: None,
+    });
+    let (url, s) = start(fake).await;
+    let mut written = std::collections::BTreeSet::new();
+
+    let (code, log, outputs) =
+        run_as_container(&url, &[("sarif", "findings.sarif")], event()).await;
+    assert_eq!(code, 1, "{log}");
+    assert_eq!(outputs["conclusion"], "failure");
+    assert_eq!(outputs["cards"], "1");
+    assert_eq!(outputs["sarif"], "findings.sarif");
+    assert!(outputs["comments"].parse::<usize>().unwrap() > 0);
+    written.extend(outputs.keys().cloned());
+    {
+        let f = s.lock().unwrap();
+        assert_eq!(f.reviews.len(), 1);
+        assert_eq!(f.check_runs.len(), 1);
+    }
+
+    let (code, log, outputs) = run_as_container(&url, &[("mode", "plan")], event()).await;
+    assert_eq!(code, 1, "{log}");
+    assert_eq!(outputs["plan"], "modelcard-review-plan.json");
+    written.extend(outputs.keys().cloned());
+
+    for name in section("outputs").keys() {
+        assert!(
+            written.contains(name),
+            "output {name} is never written (wrote {written:?})"
+        );
+    }
+}
