@@ -174,23 +174,23 @@ pub struct CheckSummary {
 }
 
 /// Checks every input and streams results; returns what the exit code needs.
-pub fn run(
+/// One card, checked.
+struct Checked {
+    shown: String,
+    findings: Vec<Finding>,
+    /// The decoded text, kept only for reporters that show source lines.
+    source: Option<String>,
+}
+
+fn check_one(
     spec: &Spec,
     cfg: &Config,
-    inputs: &[Input],
+    input: &Input,
     root: &Path,
-    reporter: &mut dyn Reporter,
-    out: &mut dyn Write,
-) -> Result<CheckSummary> {
-    let mut counts = Counts::default();
-    reporter.begin(out)?;
-    for input in inputs {
-        let (shown, outcome, oracle, rule_path): (
-            String,
-            ReadOutcome,
-            Box<dyn LinkOracle>,
-            String,
-        ) = match input {
+    keep_source: bool,
+) -> Result<Checked> {
+    let (shown, outcome, oracle, rule_path): (String, ReadOutcome, Box<dyn LinkOracle>, String) =
+        match input {
             Input::Stdin => {
                 let mut buf = Vec::new();
                 std::io::stdin()
@@ -223,35 +223,92 @@ pub fn run(
                 )
             }
         };
-        let (mut findings, source): (Vec<Finding>, Option<&str>) = match &outcome {
-            ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
-                Ok(text) => (
-                    check_text(spec, cfg, &rule_path, text, oracle.as_ref()),
-                    Some(text),
-                ),
-                Err(why) => (
-                    unreadable(cfg, &rule_path, why.explain(), &format!("{why:?}")),
-                    None,
-                ),
-            },
-            ReadOutcome::Refused(why) => {
-                (unreadable(cfg, &rule_path, why.clone(), "symlink"), None)
-            }
+    let (mut findings, source) = match &outcome {
+        ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
+            Ok(text) => (
+                check_text(spec, cfg, &rule_path, text, oracle.as_ref()),
+                keep_source.then(|| text.to_string()),
+            ),
+            Err(why) => (
+                unreadable(cfg, &rule_path, why.explain(), &format!("{why:?}")),
+                None,
+            ),
+        },
+        ReadOutcome::Refused(why) => (unreadable(cfg, &rule_path, why.clone(), "symlink"), None),
+    };
+    for f in &mut findings {
+        f.path.clone_from(&shown);
+    }
+    Ok(Checked {
+        shown,
+        findings,
+        source,
+    })
+}
+
+/// Cards checked at once: the workers' share of a batch, reported in input order, so
+/// memory stays bounded by one batch whatever the corpus size.
+const BATCH_PER_THREAD: usize = 16;
+
+/// Checks every input (in parallel, one batch at a time) and streams the results in
+/// input order; returns what the exit code needs.
+pub fn run(
+    spec: &Spec,
+    cfg: &Config,
+    inputs: &[Input],
+    root: &Path,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+) -> Result<CheckSummary> {
+    let mut counts = Counts::default();
+    let keep_source = reporter.shows_source();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    reporter.begin(out)?;
+    for batch in inputs.chunks(threads * BATCH_PER_THREAD) {
+        let per = batch.len().div_ceil(threads);
+        let results: Vec<Result<Checked>> = if threads == 1 || batch.len() == 1 {
+            batch
+                .iter()
+                .map(|i| check_one(spec, cfg, i, root, keep_source))
+                .collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .chunks(per)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|i| check_one(spec, cfg, i, root, keep_source))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            vec![Err(anyhow::anyhow!("a checker thread failed"))]
+                        })
+                    })
+                    .collect()
+            })
         };
-        for f in &mut findings {
-            f.path.clone_from(&shown);
+        for r in results {
+            let c = r?;
+            for f in &c.findings {
+                counts.add(f.severity);
+            }
+            reporter.file(
+                out,
+                &FileResult {
+                    path: &c.shown,
+                    findings: &c.findings,
+                    source: c.source.as_deref(),
+                },
+            )?;
         }
-        for f in &findings {
-            counts.add(f.severity);
-        }
-        reporter.file(
-            out,
-            &FileResult {
-                path: &shown,
-                findings: &findings,
-                source,
-            },
-        )?;
     }
     reporter.end(out, inputs.len(), counts)?;
     out.flush()?;

@@ -43,6 +43,10 @@ pub trait Reporter {
         Ok(())
     }
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()>;
+    /// Whether `file` uses the card's text (to show offending lines).
+    fn shows_source(&self) -> bool {
+        false
+    }
     fn end(&mut self, out: &mut dyn Write, files: usize, counts: Counts) -> io::Result<()>;
 }
 

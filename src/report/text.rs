@@ -11,6 +11,10 @@ pub struct TextReporter {
 }
 
 impl Reporter for TextReporter {
+    fn shows_source(&self) -> bool {
+        true
+    }
+
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
         if file.findings.is_empty() {
             return Ok(());
