@@ -120,4 +120,47 @@ fn main() {
         "ratio all rules / bare:   {:>8.2}x  (target: <= 2x)",
         r.as_secs_f64() / b.as_secs_f64()
     );
+    scaling(&spec, &cfg);
+}
+
+/// Cost must grow linearly with card size: doubling a table or a card should about
+/// double the time, never quadruple it.
+fn scaling(spec: &Spec, cfg: &Config) {
+    let table = |rows: usize| {
+        let mut s = String::from("# T\n\n| Metric | Overall | A | B |\n|---|---|---|---|\n");
+        for i in 0..rows {
+            s.push_str(&format!("| m{i} | 0.{i} | 0.XX | TODO |\n"));
+        }
+        s
+    };
+    let prose = |kib: usize| {
+        let para = "*Provide basic details about the model including architecture, version, creators.* Some text with [a link](#model-details) and TODO.\n\n## Heading\n\n";
+        para.repeat(kib * 1024 / para.len())
+    };
+    let time = |text: &str| {
+        let t = Instant::now();
+        black_box(modelcard_review::rules::check_text(
+            spec,
+            cfg,
+            "m/README.md",
+            text,
+            &NoOracle,
+        ));
+        t.elapsed()
+    };
+    let best = |text: &str| (0..3).map(|_| time(text)).min().unwrap();
+    let (t1, t2) = (best(&table(5_000)), best(&table(10_000)));
+    println!(
+        "table 5,000 -> 10,000 rows: {:.1} -> {:.1} ms ({:.2}x for 2x the rows)",
+        t1.as_secs_f64() * 1e3,
+        t2.as_secs_f64() * 1e3,
+        t2.as_secs_f64() / t1.as_secs_f64()
+    );
+    let (p1, p2) = (best(&prose(512)), best(&prose(1024)));
+    println!(
+        "card 0.5 -> 1 MiB:          {:.1} -> {:.1} ms ({:.2}x for 2x the size)",
+        p1.as_secs_f64() * 1e3,
+        p2.as_secs_f64() * 1e3,
+        p2.as_secs_f64() / p1.as_secs_f64()
+    );
 }

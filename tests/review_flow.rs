@@ -776,3 +776,80 @@ async fn summary_and_check_run_are_not_created_twice_after_502() {
     assert_eq!(f.issue_comments.len(), 1);
     assert_eq!(f.check_runs.len(), 1);
 }
+
+/// The scale of a big pull request: 300 cards among 3000 files. Run by
+/// `scripts/bench.sh` (`cargo test --release --test review_flow -- --ignored --nocapture`);
+/// it prints wall time and API calls, and checks the calls grow only with pages and cards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run by scripts/bench.sh"]
+async fn review_scale_300_cards_3000_files() {
+    let card = good().replace(
+        "- **Compute Region:** Germany",
+        "- **Compute Region:** TODO",
+    );
+    let mut fake = Fake::new(7, HEAD, BASE);
+    for i in 0..3000 {
+        if i % 10 == 0 {
+            fake.files.push(file(
+                &format!("models/m{i:04}/README.md"),
+                "added",
+                None,
+                Some(&card),
+            ));
+        } else {
+            fake.files.push(file(
+                &format!("models/m{:04}/weights-{i}.txt", i / 10 * 10),
+                "added",
+                None,
+                Some("w"),
+            ));
+        }
+    }
+    let (url, s) = start(fake).await;
+    let t = std::time::Instant::now();
+    let r = review(&url, HEAD).await;
+    let wall = t.elapsed();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = s.lock().unwrap();
+    let calls = f.log.len();
+    println!(
+        "review of 300 cards in 3000 files: {:.2} s wall, {calls} API calls ({} reviews, {} inline comments)",
+        wall.as_secs_f64(),
+        f.reviews.len(),
+        f.review_comments.len()
+    );
+    // 30 pages of files + 1 tree + 300 blobs + 1+1 comment pages + 6 reviews (50 comments
+    // each) + 1 summary + 1 check run + 5 annotation batches (250 of 300 findings… capped).
+    assert_eq!(f.review_comments.len(), 300);
+    assert!(calls <= 30 + 1 + 300 + 2 + 6 + 1 + 1 + 10, "{calls} calls");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relative_links_are_judged_from_the_head_tree() {
+    let head = good().replace(
+        "Install the package and run the model on a folder of TIFF files:",
+        "Install the package (see ![overview](images/overview.png) and ![labels](images/missing.png)):",
+    );
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&head)));
+    fake.extra_tree_paths
+        .push("models/nuclei/images/overview.png".into());
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 0, "broken links are warnings\n{}", r.stderr);
+    let f = s.lock().unwrap();
+    let bodies: Vec<&str> = f
+        .review_comments
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies.len(), 1, "{bodies:#?}");
+    assert!(bodies[0].contains("broken-link") && bodies[0].contains("images/missing.png"));
+    assert_eq!(
+        f.log
+            .iter()
+            .filter(|l| l.path.contains("/git/trees/"))
+            .count(),
+        1
+    );
+}
