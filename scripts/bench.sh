@@ -91,3 +91,5 @@ echo "== peak memory, 10,000 cards"
 /usr/bin/time -f "bare pulldown-cmark:    %M KiB peak RSS, %e s" "$BARE" "$OUT/corpus-10000" > /dev/null
 echo "== review of a pull request with 300 cards among 3000 files (fake GitHub on 127.0.0.1)"
 cargo test --release --locked --quiet --test review_flow review_scale -- --ignored --nocapture 2>/dev/null | grep "review of"
+echo "== in process: all rules against a bare parse, and linear growth with card size"
+cargo bench --locked --quiet --bench check 2>/dev/null | grep -v "^$"

@@ -459,7 +459,29 @@ impl Fake {
         match (method.clone(), parts.as_slice()) {
             (Method::GET, ["pulls", num]) if *num == n => Json(self.pull_request()).into_response(),
             (Method::GET, ["pulls", num, "files"]) if *num == n => {
-                let items = self.files.iter().map(|f| self.diff_entry(f)).collect();
+                // Only the requested page is rendered: patches are costly to make.
+                let per: usize = q
+                    .get("per_page")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(30)
+                    .clamp(1, 100);
+                let p: usize = q
+                    .get("page")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+                    .max(1);
+                let items: Vec<Value> = self
+                    .files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        if i / per + 1 == p {
+                            self.diff_entry(f)
+                        } else {
+                            Value::Null
+                        }
+                    })
+                    .collect();
                 page(items)
             }
             (Method::GET, ["git", "blobs", sha]) => {
