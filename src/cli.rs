@@ -29,8 +29,10 @@ pub enum Command {
     /// List every rule with its default severity and an example.
     Rules(RulesArgs),
     /// Review a pull request inside GitHub Actions (reads GITHUB_* and INPUT_* variables).
+    #[cfg(feature = "github")]
     Review(ReviewArgs),
     /// Publish a plan saved by `review --mode plan` (the trusted half of the fork-safe setup).
+    #[cfg(feature = "github")]
     Publish(PublishArgs),
 }
 
@@ -234,6 +236,7 @@ pub fn rules_markdown() -> String {
 }
 
 /// Action inputs fill what the command line leaves open.
+#[cfg(feature = "github")]
 fn common_from_inputs(mut c: CommonArgs) -> CommonArgs {
     use crate::github::input;
     if c.template.is_none() {
@@ -248,6 +251,7 @@ fn common_from_inputs(mut c: CommonArgs) -> CommonArgs {
     c
 }
 
+#[cfg(feature = "github")]
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -256,6 +260,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+#[cfg(feature = "github")]
 pub fn run_review(args: ReviewArgs) -> Result<i32> {
     use crate::github::{input, run, ActionEnv, Mode, ReviewOptions};
     let root = std::env::current_dir().context("cannot determine the current folder")?;
@@ -306,6 +311,7 @@ pub fn run_review(args: ReviewArgs) -> Result<i32> {
     runtime()?.block_on(run(&env, &opts, &cfg, &spec))
 }
 
+#[cfg(feature = "github")]
 pub fn run_publish(args: PublishArgs) -> Result<i32> {
     use crate::github::{input, run, ActionEnv, Mode, ReviewOptions};
     let mut env = ActionEnv::from_env();

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod finding;
+#[cfg(feature = "github")]
 pub mod github;
 pub mod matcher;
 pub mod report;

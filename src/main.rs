@@ -14,7 +14,9 @@ fn main() {
     let result = match cli.command {
         Command::Check(args) => cli::run_check(args),
         Command::Rules(args) => cli::run_rules(args, &mut std::io::stdout().lock()),
+        #[cfg(feature = "github")]
         Command::Review(args) => cli::run_review(args),
+        #[cfg(feature = "github")]
         Command::Publish(args) => cli::run_publish(args),
     };
     match result {
