@@ -55,6 +55,13 @@ pub struct ReviewArgs {
     /// Also write every finding of the changed cards as SARIF (INPUT_SARIF).
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
+    #[command(flatten)]
+    pub event: EventArgs,
+}
+
+/// Where the triggering event comes from, when not from GitHub's variables.
+#[derive(Args, Debug)]
+pub struct EventArgs {
     /// Event payload file (default: GITHUB_EVENT_PATH).
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,
@@ -63,17 +70,28 @@ pub struct ReviewArgs {
     pub event_name: Option<String>,
 }
 
+impl EventArgs {
+    /// GitHub's environment, with the command line's event taking precedence.
+    #[cfg(feature = "github")]
+    fn action_env(&self) -> crate::github::ActionEnv {
+        let mut env = crate::github::ActionEnv::from_env();
+        if let Some(e) = &self.event {
+            env.event_path = Some(e.clone());
+        }
+        if let Some(n) = &self.event_name {
+            env.event_name = n.clone();
+        }
+        env
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct PublishArgs {
     /// The plan file (default: INPUT_PLAN).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
-    /// Event payload file (default: GITHUB_EVENT_PATH; a workflow_run event).
-    #[arg(long, value_name = "FILE")]
-    pub event: Option<PathBuf>,
-    /// Event name (default: GITHUB_EVENT_NAME).
-    #[arg(long, value_name = "NAME")]
-    pub event_name: Option<String>,
+    #[command(flatten)]
+    pub event: EventArgs,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -262,7 +280,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 #[cfg(feature = "github")]
 pub fn run_review(args: ReviewArgs) -> Result<i32> {
-    use crate::github::{input, run, ActionEnv, Mode, ReviewOptions};
+    use crate::github::{input, run, Mode, ReviewOptions};
     let root = std::env::current_dir().context("cannot determine the current folder")?;
     let common = common_from_inputs(args.common.clone());
     let (mut cfg, spec) = load_setup(&common, &root)?;
@@ -289,13 +307,7 @@ pub fn run_review(args: ReviewArgs) -> Result<i32> {
         .unwrap_or_default();
     let mode = Mode::parse(&mode_name)
         .with_context(|| format!("mode {mode_name:?}: use review, annotations, plan or publish"))?;
-    let mut env = ActionEnv::from_env();
-    if let Some(e) = &args.event {
-        env.event_path = Some(e.clone());
-    }
-    if let Some(n) = &args.event_name {
-        env.event_name = n.clone();
-    }
+    let env = args.event.action_env();
     let opts = ReviewOptions {
         mode,
         dry_run: args.dry_run,
@@ -313,14 +325,8 @@ pub fn run_review(args: ReviewArgs) -> Result<i32> {
 
 #[cfg(feature = "github")]
 pub fn run_publish(args: PublishArgs) -> Result<i32> {
-    use crate::github::{input, run, ActionEnv, Mode, ReviewOptions};
-    let mut env = ActionEnv::from_env();
-    if let Some(e) = &args.event {
-        env.event_path = Some(e.clone());
-    }
-    if let Some(n) = &args.event_name {
-        env.event_name = n.clone();
-    }
+    use crate::github::{input, run, Mode, ReviewOptions};
+    let env = args.event.action_env();
     let opts = ReviewOptions {
         mode: Mode::Publish,
         dry_run: false,

@@ -853,3 +853,49 @@ async fn relative_links_are_judged_from_the_head_tree() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_plan_files_post_nothing() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    let (url, s) = start(fake).await;
+    let dir = tempfile::tempdir().unwrap();
+    let wr = json!({
+        "workflow_run": {"head_sha": HEAD, "pull_requests": [{"number": 7}]},
+        "repository": {"full_name": format!("{OWNER}/{REPO}")}
+    });
+    let huge = "x".repeat(9 * 1024 * 1024);
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("not json", "{{{".into(), "not a modelcard-review plan"),
+        ("wrong types", json!({"version": "one", "pull_number": "7"}).to_string(), "not a modelcard-review plan"),
+        ("oversized", format!("{{\"pad\":\"{huge}\"}}"), "more than any real plan"),
+        (
+            "another commit",
+            json!({"version": 1, "repository": format!("{OWNER}/{REPO}"), "pull_number": 7, "head_sha": HEAD2,
+                   "run_key": "k", "conclusion": "success", "counts": {"errors": 0, "warnings": 0, "notices": 0},
+                   "cards": [], "comments": [], "fixed": [], "items": [], "notes": []})
+            .to_string(),
+            "does not match the triggering run",
+        ),
+    ];
+    for (name, text, expect) in cases {
+        let p = dir.path().join(format!("{}.json", name.replace(' ', "-")));
+        std::fs::write(&p, text).unwrap();
+        let r = run_bin(
+            &url,
+            "workflow_run",
+            &wr,
+            &[],
+            &["publish", "--plan", p.to_str().unwrap()],
+        )
+        .await;
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(expect), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("nothing was posted"),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(writes(&s), 0);
+}
