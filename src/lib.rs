@@ -4,6 +4,16 @@
 //! The core is pure: template → [`template::Spec`], card bytes → [`card::Card`],
 //! rules → [`finding::Finding`]s. The GitHub side is an adapter around a pure review
 //! planner.
+//!
+//! ```
+//! use modelcard_review::{config::Config, rules::{check_text, NoOracle}, template::Spec};
+//!
+//! let cfg = Config::default();
+//! let spec = Spec::default_spec(&cfg).unwrap(); // the built-in RI-SCALE template
+//! let findings = check_text(&spec, &cfg, "models/x/README.md", "# [Model Name]\n\nTODO\n", &NoOracle);
+//! assert!(findings.iter().any(|f| f.rule == "placeholder" && f.line == 1));
+//! assert!(findings.iter().any(|f| f.rule == "missing-section"));
+//! ```
 
 pub mod card;
 pub mod check;
