@@ -1,6 +1,7 @@
 //! action.yml and the binary cannot drift apart: every input is read under its
 //! `INPUT_` name, every output is written, and the binary runs as the container
 //! runs it (only the environment GitHub gives a Docker action) against a fake GitHub.
+#![cfg(feature = "github")]
 
 mod support;
 

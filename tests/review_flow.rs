@@ -1,5 +1,6 @@
 //! The bot end to end: the real binary, run as GitHub Actions runs it, against a
 //! stateful fake GitHub on 127.0.0.1.
+#![cfg(feature = "github")]
 
 mod support;
 
