@@ -530,15 +530,9 @@ async fn review_422_moves_rejected_comments_to_summary() {
 async fn rate_limit_waits_for_retry_after() {
     let mut fake = Fake::new(7, HEAD, BASE);
     fake.files.push(file(CARD, "added", None, Some(&good())));
-    fake.faults.push(Fault {
-        method: axum::http::Method::GET,
-        path_suffix: "/pulls/7/files".into(),
-        status: 429,
-        times: 1,
-        headers: vec![("retry-after".into(), "1".into())],
-        body: json!({"message": "API rate limit exceeded"}),
-        after_effect: false,
-    });
+    fake.faults.push(
+        Fault::new(axum::http::Method::GET, "/pulls/7/files", 429, 1).header("retry-after", "1"),
+    );
     let (url, s) = start(fake).await;
     let t = std::time::Instant::now();
     let r = review(&url, HEAD).await;
@@ -557,15 +551,8 @@ async fn bad_gateway_after_create_does_not_post_twice() {
     let mut fake = Fake::new(7, HEAD, BASE);
     fake.files
         .push(file(CARD, "modified", Some(&base), Some(&head)));
-    fake.faults.push(Fault {
-        method: axum::http::Method::POST,
-        path_suffix: "/pulls/7/reviews".into(),
-        status: 502,
-        times: 1,
-        headers: vec![],
-        body: json!({}),
-        after_effect: true,
-    });
+    fake.faults
+        .push(Fault::new(axum::http::Method::POST, "/pulls/7/reviews", 502, 1).after_effect());
     let (url, s) = start(fake).await;
     let r = review(&url, HEAD).await;
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -589,15 +576,12 @@ async fn bad_gateway_after_create_does_not_post_twice() {
 async fn server_errors_are_retried_with_backoff() {
     let mut fake = Fake::new(7, HEAD, BASE);
     fake.files.push(file(CARD, "added", None, Some(&good())));
-    fake.faults.push(Fault {
-        method: axum::http::Method::GET,
-        path_suffix: "/pulls/7/comments".into(),
-        status: 503,
-        times: 2,
-        headers: vec![],
-        body: json!({"message": "Service Unavailable"}),
-        after_effect: false,
-    });
+    fake.faults.push(Fault::new(
+        axum::http::Method::GET,
+        "/pulls/7/comments",
+        503,
+        2,
+    ));
     let (url, s) = start(fake).await;
     let r = review(&url, HEAD).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -608,15 +592,12 @@ async fn server_errors_are_retried_with_backoff() {
 async fn persistent_failure_is_a_clear_error() {
     let mut fake = Fake::new(7, HEAD, BASE);
     fake.files.push(file(CARD, "added", None, Some(&good())));
-    fake.faults.push(Fault {
-        method: axum::http::Method::GET,
-        path_suffix: "/pulls/7/files".into(),
-        status: 500,
-        times: 100,
-        headers: vec![],
-        body: json!({"message": "boom"}),
-        after_effect: false,
-    });
+    fake.faults.push(Fault::new(
+        axum::http::Method::GET,
+        "/pulls/7/files",
+        500,
+        100,
+    ));
     let (url, s) = start(fake).await;
     let r = review(&url, HEAD).await;
     assert_eq!(r.code, 2);
@@ -768,15 +749,8 @@ async fn summary_and_check_run_are_not_created_twice_after_502() {
     let mut fake = Fake::new(7, HEAD, BASE);
     fake.files.push(file(CARD, "added", None, Some(&good())));
     for suffix in ["/issues/7/comments", "/check-runs"] {
-        fake.faults.push(Fault {
-            method: axum::http::Method::POST,
-            path_suffix: suffix.into(),
-            status: 502,
-            times: 1,
-            headers: vec![],
-            body: json!({}),
-            after_effect: true,
-        });
+        fake.faults
+            .push(Fault::new(axum::http::Method::POST, suffix, 502, 1).after_effect());
     }
     let (url, s) = start(fake).await;
     let r = review(&url, HEAD).await;

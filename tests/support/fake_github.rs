@@ -31,6 +31,32 @@ pub struct Fault {
     pub after_effect: bool,
 }
 
+impl Fault {
+    /// Answer `times` requests of `method` to a path ending in `suffix` with `status`.
+    pub fn new(method: Method, suffix: &str, status: u16, times: usize) -> Fault {
+        Fault {
+            method,
+            path_suffix: suffix.to_string(),
+            status,
+            times,
+            headers: Vec::new(),
+            body: json!({"message": "injected fault"}),
+            after_effect: false,
+        }
+    }
+
+    pub fn header(mut self, k: &str, v: &str) -> Fault {
+        self.headers.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    /// Do the work first, then answer with the fault (GitHub's 502 after creating).
+    pub fn after_effect(mut self) -> Fault {
+        self.after_effect = true;
+        self
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Logged {
     pub method: String,
