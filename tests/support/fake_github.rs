@@ -453,17 +453,18 @@ impl Fake {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
             })
             .collect();
+        // GitHub's paging: per_page (default 30, at most 100) and page (from 1).
+        let per: usize = q
+            .get("per_page")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(30)
+            .clamp(1, 100);
+        let p: usize = q
+            .get("page")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+            .max(1);
         let page = |items: Vec<Value>| -> Response {
-            let per: usize = q
-                .get("per_page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(30)
-                .clamp(1, 100);
-            let p: usize = q
-                .get("page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1)
-                .max(1);
             let slice: Vec<Value> = items
                 .iter()
                 .skip((p - 1) * per)
@@ -486,16 +487,6 @@ impl Fake {
             (Method::GET, ["pulls", num]) if *num == n => Json(self.pull_request()).into_response(),
             (Method::GET, ["pulls", num, "files"]) if *num == n => {
                 // Only the requested page is rendered: patches are costly to make.
-                let per: usize = q
-                    .get("per_page")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(30)
-                    .clamp(1, 100);
-                let p: usize = q
-                    .get("page")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(1)
-                    .max(1);
                 let items: Vec<Value> = self
                     .files
                     .iter()
