@@ -104,8 +104,9 @@ pub struct Block {
     pub section: Option<usize>,
     /// Every visible character outside the leading bold label is emphasised.
     pub emphasized: bool,
-    /// The leading bold text, when the block starts with one (`**Developed by:**`).
-    pub strong_label: Option<String>,
+    /// The leading bold text, when the block starts with one (`**Developed by:**`):
+    /// its range in `Card::plain`, trimmed (see `Card::strong_label`).
+    pub strong_label: Option<Range<usize>>,
     /// A list item with a nested list or other block content under it.
     pub has_children: bool,
 }
@@ -126,7 +127,8 @@ pub struct Table {
 
 #[derive(Debug, Clone)]
 pub struct Link {
-    pub dest: String,
+    /// Range into `Card::link_dests` (see `Card::link_dest`).
+    pub dest: Range<usize>,
     pub line: usize,
     pub is_image: bool,
     pub section: Option<usize>,
@@ -140,8 +142,9 @@ pub struct OtherContent {
 }
 
 #[derive(Debug, Default)]
-pub struct Card {
-    pub text: String,
+pub struct Card<'t> {
+    /// The decoded card text, borrowed: the card model is built and read in one go.
+    pub text: &'t str,
     pub lines: LineIndex,
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
@@ -150,6 +153,8 @@ pub struct Card {
     pub segs: Vec<(usize, usize)>,
     pub tables: Vec<Table>,
     pub links: Vec<Link>,
+    /// Every link's destination, one after the other.
+    pub link_dests: String,
     pub other_content: Vec<OtherContent>,
     /// Explicit HTML anchors (`id="…"`, `name="…"`), valid link targets too.
     pub html_anchors: Vec<String>,
@@ -169,23 +174,26 @@ struct Frame {
     src_start: usize,
     has_emph: bool,
     has_plain: bool,
-    strong_label: Option<String>,
+    /// Range of the leading bold text in `buf`, trimmed.
+    strong_label: Option<Range<usize>>,
     strong_open: Option<usize>,
     has_children: bool,
 }
 
-impl Card {
+impl<'t> Card<'t> {
     /// Parses decoded card text. Never fails: Markdown has no syntax errors.
-    pub fn parse(text: &str) -> Card {
+    pub fn parse(text: &'t str) -> Card<'t> {
         let mut card = Card {
+            text,
             lines: LineIndex::new(text),
             blocks: Vec::with_capacity(text.len() / 64 + 8),
+            headings: Vec::with_capacity(text.len() / 256 + 4),
+            links: Vec::with_capacity(text.len() / 512 + 4),
             plain: String::with_capacity(text.len()),
             segs: Vec::with_capacity(text.len() / 16 + 8),
             ..Card::default()
         };
         card.read_events(text);
-        card.text = text.to_string();
         card
     }
 
@@ -194,11 +202,21 @@ impl Card {
     }
 
     pub fn line_text(&self, line: usize) -> &str {
-        self.lines.line_text(&self.text, line).unwrap_or("")
+        self.lines.line_text(self.text, line).unwrap_or("")
     }
 
     pub fn block_text(&self, b: &Block) -> &str {
         &self.plain[b.text.clone()]
+    }
+
+    /// The block's leading bold text, trimmed (`Developed by:`).
+    pub fn strong_label(&self, b: &Block) -> Option<&str> {
+        b.strong_label.as_ref().map(|r| &self.plain[r.clone()])
+    }
+
+    /// Where a link points, as written after unescaping (`#model-details`).
+    pub fn link_dest(&self, l: &Link) -> &str {
+        &self.link_dests[l.dest.clone()]
     }
 
     /// Source line of a byte offset inside a block's plain text.
@@ -298,15 +316,19 @@ impl Card {
                             }
                         }
                     }
-                    Tag::Link { dest_url, .. } => self.links.push(Link {
-                        dest: dest_url.to_string(),
-                        line: self.lines.line(range.start),
-                        is_image: false,
-                        section: self.current_section(),
-                    }),
-                    Tag::Image { dest_url, .. } => {
+                    Tag::Link { dest_url, .. } => {
+                        let dest = self.push_dest(&dest_url);
                         self.links.push(Link {
-                            dest: dest_url.to_string(),
+                            dest,
+                            line: self.lines.line(range.start),
+                            is_image: false,
+                            section: self.current_section(),
+                        });
+                    }
+                    Tag::Image { dest_url, .. } => {
+                        let dest = self.push_dest(&dest_url);
+                        self.links.push(Link {
+                            dest,
                             line: self.lines.line(range.start),
                             is_image: true,
                             section: self.current_section(),
@@ -335,8 +357,7 @@ impl Card {
                         }
                         let f = frames.pop().expect("heading frame");
                         let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
-                        let raw = f.buf.clone();
-                        let htext = crate::text::collapse_ws(&raw);
+                        let htext = crate::text::collapse_ws(&f.buf);
                         let slug = slugs.next(&htext);
                         let line = self.lines.line(start);
                         let end_line = self.lines.line(range.end.saturating_sub(1).max(start));
@@ -377,7 +398,10 @@ impl Card {
                     TagEnd::Strong => {
                         if let Some(f) = frames.last_mut() {
                             if let Some(open) = f.strong_open.take() {
-                                f.strong_label = Some(f.buf[open..].trim().to_string());
+                                let label = &f.buf[open..];
+                                let lead = label.len() - label.trim_start().len();
+                                let start = open + lead;
+                                f.strong_label = Some(start..start + label.trim().len());
                             }
                         }
                     }
@@ -417,6 +441,12 @@ impl Card {
         if let Some(t) = current_table.take() {
             self.tables.push(t);
         }
+    }
+
+    fn push_dest(&mut self, dest: &str) -> Range<usize> {
+        let start = self.link_dests.len();
+        self.link_dests.push_str(dest);
+        start..self.link_dests.len()
     }
 
     fn current_section(&self) -> Option<usize> {
@@ -488,7 +518,10 @@ impl Card {
             end_line
         };
         // A frame may have received no text (empty item): keep it, it is an empty field.
-        let strong_label = f.strong_label.filter(|l| !l.is_empty());
+        let strong_label = f
+            .strong_label
+            .filter(|l| !l.is_empty())
+            .map(|l| base + l.start..base + l.end);
         let emphasized = f.has_emph && !f.has_plain;
         self.blocks.push(Block {
             kind: f.kind,
@@ -575,7 +608,7 @@ mod tests {
             .filter(|b| b.kind == BlockKind::Item)
             .collect();
         assert_eq!(items.len(), 3);
-        assert_eq!(items[0].strong_label.as_deref(), Some("Developed by:"));
+        assert_eq!(c.strong_label(items[0]), Some("Developed by:"));
         assert!(items[0].emphasized);
         assert!(!items[1].emphasized);
         assert!(items[2].emphasized);

@@ -135,14 +135,25 @@ impl Draft {
     }
 
     pub fn finish(self, path: &str, severity: Severity) -> Finding {
-        let subject = crate::text::normalized(&self.subject);
-        let fp = crate::text::fnv1a(&[
+        let fp = self.fingerprint(path);
+        self.finish_with(path, severity, fp)
+    }
+
+    /// The fingerprint: rule, path, section, field and the subject's normalised
+    /// words, never the line.
+    pub fn fingerprint(&self, path: &str) -> u64 {
+        let mut subject = String::new();
+        crate::text::normalize_words(&self.subject, &mut subject);
+        crate::text::fnv1a(&[
             self.rule,
             path,
             self.section.as_deref().unwrap_or(""),
             self.field.as_deref().unwrap_or(""),
             &subject,
-        ]);
+        ])
+    }
+
+    pub(crate) fn finish_with(self, path: &str, severity: Severity, fp: u64) -> Finding {
         Finding {
             rule: self.rule.to_string(),
             severity,

@@ -23,9 +23,11 @@ pub mod diff;
 pub mod finding;
 #[cfg(feature = "github")]
 pub mod github;
+pub mod instructions;
 pub mod matcher;
 pub mod report;
 pub mod review;
 pub mod rules;
 pub mod template;
 pub mod text;
+pub mod words;

@@ -4,9 +4,9 @@
 
 use crate::card::{BlockKind, Card};
 use crate::config::Config;
-use crate::text::{collapse_ws, normalize_words, normalized};
+pub use crate::instructions::{InstructionText, Instructions, MatchScratch};
+use crate::text::{collapse_ws, normalized};
 use anyhow::{bail, Result};
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// The hub's template, embedded as the default.
@@ -54,50 +54,14 @@ pub struct PlaceholderSpan {
     pub table_only: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct InstructionText {
-    pub display: String,
-    pub norm: String,
-    pub words: usize,
-    /// Short texts (`*Examples:*`) match only exactly and only when still in italics.
-    pub short: bool,
-    pub section: Option<usize>,
-    /// Distinct indexed words, for the shared-words filter.
-    index_words: usize,
-}
-
 #[derive(Debug)]
 pub struct Spec {
     pub name: String,
     pub sections: Vec<SectionSpec>,
     pub placeholders: Vec<PlaceholderSpan>,
-    pub instructions: Vec<InstructionText>,
+    pub instructions: Instructions,
     pub matcher: crate::matcher::PlaceholderMatcher,
-    /// Instruction ids by the hash of their normalised text.
-    exact_instructions: FxHashMap<u64, Vec<usize>>,
-    /// Instruction ids by the hash of each distinctive word they contain.
-    word_index: FxHashMap<u64, Vec<usize>>,
-    /// One bit per word-hash bucket present in `word_index`: most card words are
-    /// rejected here without a map lookup.
-    word_bits: Vec<u64>,
 }
-
-const WORD_BITS: usize = 1 << 14;
-
-/// Reusable buffers for `Spec::match_instruction`.
-#[derive(Default)]
-pub struct MatchScratch {
-    counts: Vec<(usize, u16)>,
-    seen: rustc_hash::FxHashSet<u64>,
-    norm: String,
-}
-
-/// Word length from which a word is distinctive enough to index.
-const INDEX_WORD_LEN: usize = 4;
-pub const SHORT_WORDS: usize = 4;
-/// Word-diff ratio from which a block is a near copy of an instruction.
-const NEAR: f32 = 0.8;
-const NEAR_ITALIC: f32 = 0.7;
 
 impl Spec {
     pub fn default_spec(cfg: &Config) -> Result<Spec> {
@@ -163,7 +127,7 @@ impl Spec {
         }
 
         let mut placeholders: Vec<PlaceholderSpan> = Vec::new();
-        let mut instructions: Vec<InstructionText> = Vec::new();
+        let mut instructions = Instructions::default();
         let mut seen_spans = std::collections::HashSet::new();
         let mut add_span = |text: &str, table_only: bool, list: &mut Vec<PlaceholderSpan>| {
             if seen_spans.insert(text.to_string()) {
@@ -186,7 +150,7 @@ impl Spec {
             }
             if in_preamble {
                 if b.kind == BlockKind::Paragraph {
-                    push_instruction(&mut instructions, text, None);
+                    instructions.push(text, None);
                 }
                 continue;
             }
@@ -196,7 +160,7 @@ impl Spec {
             if b.kind == BlockKind::Heading || b.kind == BlockKind::Cell {
                 continue;
             }
-            let label = b.strong_label.as_deref().and_then(field_label);
+            let label = card.strong_label(b).and_then(field_label);
             let value = label
                 .as_ref()
                 .map(|_| value_after_label(text))
@@ -221,7 +185,7 @@ impl Spec {
                 continue;
             }
             if b.emphasized && !value_is_slot {
-                push_instruction(&mut instructions, text, section);
+                instructions.push(text, section);
                 if let Some(si) = section {
                     if sections[si].instruction.is_none() && !normalized(text).is_empty() {
                         sections[si].instruction = Some(text.trim().to_string());
@@ -261,30 +225,7 @@ impl Spec {
             }
         }
 
-        let mut exact_instructions: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        let mut word_index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        for (i, ins) in instructions.iter_mut().enumerate() {
-            exact_instructions
-                .entry(fnv_bytes(ins.norm.as_bytes()))
-                .or_default()
-                .push(i);
-            let mut words: Vec<&str> = ins
-                .norm
-                .split(' ')
-                .filter(|w| w.len() >= INDEX_WORD_LEN)
-                .collect();
-            words.sort_unstable();
-            words.dedup();
-            ins.index_words = words.len();
-            if !ins.short {
-                for w in words {
-                    word_index
-                        .entry(fnv_bytes(w.as_bytes()))
-                        .or_default()
-                        .push(i);
-                }
-            }
-        }
+        instructions.build_index();
         let matcher = crate::matcher::PlaceholderMatcher::new(
             &placeholders
                 .iter()
@@ -298,199 +239,12 @@ impl Spec {
             placeholders,
             instructions,
             matcher,
-            word_bits: {
-                let mut bits = vec![0u64; WORD_BITS / 64];
-                for h in word_index.keys() {
-                    let b = (*h as usize) % WORD_BITS;
-                    bits[b / 64] |= 1 << (b % 64);
-                }
-                bits
-            },
-            exact_instructions,
-            word_index,
         })
-    }
-
-    /// The template instruction a card block repeats, verbatim or nearly
-    /// (markup removed, a word changed), if any.
-    ///
-    /// One pass over the block hashes its normalised text and each distinctive word,
-    /// looking words up in the index; only blocks that share enough words with an
-    /// instruction are normalised and compared, so cost stays linear in the card.
-    pub fn match_instruction(
-        &self,
-        text: &str,
-        emphasized: bool,
-        s: &mut MatchScratch,
-    ) -> Option<usize> {
-        s.counts.clear();
-        s.seen.clear();
-        let mut full = FNV_OFFSET;
-        let mut word = FNV_OFFSET;
-        let mut word_len = 0usize;
-        let mut any = false;
-        let mut buf = [0u8; 4];
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let byte = bytes[i];
-            // ASCII is handled byte by byte; other characters are decoded.
-            let (c, width) = if byte < 0x80 {
-                (byte as char, 1)
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
-            };
-            i += width;
-            if c.is_alphanumeric() {
-                if word_len == 0 && any {
-                    full = fnv_step(full, b' ');
-                }
-                any = true;
-                if c.is_ascii() {
-                    let b = c.to_ascii_lowercase() as u8;
-                    full = fnv_step(full, b);
-                    word = fnv_step(word, b);
-                    word_len += 1;
-                } else {
-                    for lc in c.to_lowercase() {
-                        for &b in lc.encode_utf8(&mut buf).as_bytes() {
-                            full = fnv_step(full, b);
-                            word = fnv_step(word, b);
-                            word_len += 1;
-                        }
-                    }
-                }
-            } else if word_len > 0 {
-                self.count_word(word, word_len, s);
-                word = FNV_OFFSET;
-                word_len = 0;
-            }
-        }
-        if word_len > 0 {
-            self.count_word(word, word_len, s);
-        }
-        if !any {
-            return None;
-        }
-        let mut normalized_once = false;
-        if let Some(ids) = self.exact_instructions.get(&full) {
-            normalize_words(text, &mut s.norm);
-            normalized_once = true;
-            for &i in ids {
-                let ins = &self.instructions[i];
-                if ins.norm == s.norm && (!ins.short || emphasized) {
-                    return Some(i);
-                }
-            }
-        }
-        let mut best: Option<(usize, f32)> = None;
-        for k in 0..s.counts.len() {
-            let (i, hits) = s.counts[k];
-            let ins = &self.instructions[i];
-            if (hits as usize) * 2 < ins.index_words || hits < 2 {
-                continue;
-            }
-            // The normalised block is never longer than the block: too short a block
-            // can neither contain the instruction nor be close to it.
-            if (text.len() as f32) * 1.6 < ins.norm.len() as f32 {
-                continue;
-            }
-            if !normalized_once {
-                normalize_words(text, &mut s.norm);
-                normalized_once = true;
-            }
-            let norm = s.norm.as_str();
-            let score = if ins.words >= 6 && contains_words(norm, &ins.norm) {
-                1.0
-            } else {
-                let (a, b) = (norm.len() as f32, ins.norm.len() as f32);
-                if a > b * 1.6 || b > a * 1.6 {
-                    continue;
-                }
-                similar::TextDiff::from_words(norm, ins.norm.as_str()).ratio()
-            };
-            // Italics is how the template marks its instructions: an italic block
-            // that is still close to one is a leftover even with a few words changed.
-            let threshold = if emphasized { NEAR_ITALIC } else { NEAR };
-            if score >= threshold && best.is_none_or(|(_, s)| score > s) {
-                best = Some((i, score));
-            }
-        }
-        best.map(|(i, _)| i)
-    }
-
-    /// Counts a distinctive word once per block for every instruction holding it.
-    fn count_word(&self, word: u64, len: usize, s: &mut MatchScratch) {
-        if len < INDEX_WORD_LEN {
-            return;
-        }
-        let bit = (word as usize) % WORD_BITS;
-        if self.word_bits[bit / 64] & (1 << (bit % 64)) == 0 {
-            return;
-        }
-        if let Some(ids) = self.word_index.get(&word) {
-            if !s.seen.insert(word) {
-                return;
-            }
-            for &i in ids {
-                match s.counts.iter_mut().find(|(c, _)| *c == i) {
-                    Some((_, n)) => *n = n.saturating_add(1),
-                    None => s.counts.push((i, 1)),
-                }
-            }
-        }
     }
 
     pub fn section_by_text(&self, text: &str) -> Option<usize> {
         self.sections.iter().position(|s| s.text == text)
     }
-}
-
-fn push_instruction(list: &mut Vec<InstructionText>, text: &str, section: Option<usize>) {
-    let mut norm = String::new();
-    normalize_words(text, &mut norm);
-    if norm.is_empty() || list.iter().any(|i| i.norm == norm) {
-        return;
-    }
-    let words = norm.split(' ').count();
-    list.push(InstructionText {
-        display: text.trim().to_string(),
-        norm,
-        words,
-        short: words < SHORT_WORDS,
-        section,
-        index_words: 0,
-    });
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-fn fnv_step(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-}
-
-fn fnv_bytes(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
-}
-
-/// `needle` occurs in `hay` on word boundaries (both normalised).
-fn contains_words(hay: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
-        let s = from + i;
-        let e = s + needle.len();
-        let before_ok = s == 0 || hay.as_bytes()[s - 1] == b' ';
-        let after_ok = e == hay.len() || hay.as_bytes()[e] == b' ';
-        if before_ok && after_ok {
-            return true;
-        }
-        from = s + 1;
-        while !hay.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    false
 }
 
 /// Where the template's preamble ends and its footer starts (lines).
@@ -661,29 +415,34 @@ mod tests {
         let s = spec();
         assert!(s
             .instructions
+            .list
             .iter()
             .any(|i| i.norm.starts_with("provide basic details about the model")));
         assert!(s
             .instructions
+            .list
             .iter()
             .any(|i| i.norm.starts_with("example 3d u net")));
         assert!(!s
             .instructions
+            .list
             .iter()
             .any(|i| i.norm.contains("this model card was created")));
         let mut scratch = MatchScratch::default();
         let near = "Provide basic details about the model including architecture, version, creators, and important disclaimers specific to your domain.";
-        assert!(s.match_instruction(near, false, &mut scratch).is_some());
+        assert!(s.instructions.find(near, false, &mut scratch).is_some());
         let verbatim = "*Explain how this model can be fine-tuned or integrated into larger data analysis pipelines.*";
-        assert!(s.match_instruction(verbatim, true, &mut scratch).is_some());
+        assert!(s.instructions.find(verbatim, true, &mut scratch).is_some());
         let other = "We provide a U-Net for nuclei segmentation trained on 300 images.";
-        assert!(s.match_instruction(other, false, &mut scratch).is_none());
+        assert!(s.instructions.find(other, false, &mut scratch).is_none());
         // Short texts need italics to count.
         assert!(s
-            .match_instruction("Examples:", false, &mut scratch)
+            .instructions
+            .find("Examples:", false, &mut scratch)
             .is_none());
         assert!(s
-            .match_instruction("Examples:", true, &mut scratch)
+            .instructions
+            .find("Examples:", true, &mut scratch)
             .is_some());
     }
 

@@ -58,11 +58,28 @@ impl LineIndex {
 /// GitHub's anchor for a heading's rendered text (github-slugger): lower-case, drop
 /// punctuation other than `-` and `_`, turn each space into `-` (runs are not merged).
 pub fn github_slug(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c == ' ' {
-            out.push('-');
-        } else if c == '-' || c == '_' || c.is_alphanumeric() {
+    if text.is_ascii() {
+        for b in text.bytes() {
+            match b {
+                b' ' => out.push('-'),
+                b'-' | b'_' => out.push(b as char),
+                _ if b.is_ascii_alphanumeric() => out.push(b.to_ascii_lowercase() as char),
+                _ => {}
+            }
+        }
+        return out;
+    }
+    for c in text.chars() {
+        if c.is_ascii() {
+            match c {
+                ' ' => out.push('-'),
+                '-' | '_' => out.push(c),
+                _ if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+                _ => {}
+            }
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         }
     }
@@ -72,20 +89,29 @@ pub fn github_slug(text: &str) -> String {
 /// Assigns GitHub's anchors to headings in document order: repeated slugs get `-1`, `-2`…
 #[derive(Default)]
 pub struct SlugCounter {
-    seen: rustc_hash::FxHashMap<String, usize>,
+    /// Hashes of every anchor handed out (a collision of two 64-bit hashes within
+    /// one card is not a practical concern), and per base slug how often it repeated.
+    seen: rustc_hash::FxHashMap<u64, usize>,
 }
 
 impl SlugCounter {
     pub fn next(&mut self, text: &str) -> String {
         let base = github_slug(text);
-        let mut candidate = base.clone();
-        while self.seen.contains_key(&candidate) {
-            let n = self.seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            candidate = format!("{base}-{n}");
+        let key = crate::words::word_hash(&base);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(key) {
+            e.insert(0);
+            return base;
         }
-        self.seen.insert(candidate.clone(), 0);
-        candidate
+        loop {
+            let n = self.seen.get_mut(&key).expect("base slug");
+            *n += 1;
+            let candidate = format!("{base}-{n}");
+            let ck = crate::words::word_hash(&candidate);
+            if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(ck) {
+                e.insert(0);
+                return candidate;
+            }
+        }
     }
 }
 
@@ -121,13 +147,19 @@ pub fn normalized(text: &str) -> String {
 /// case-sensitively, because `## model description` is a rename a reviewer asks to fix.
 pub fn collapse_ws(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_collapsed(text, &mut out);
+    out
+}
+
+/// Appends `text` with each run of whitespace as one space, none at either end.
+pub fn push_collapsed(text: &str, out: &mut String) {
+    let start = out.len();
     for w in text.split_whitespace() {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
         out.push_str(w);
     }
-    out
 }
 
 /// The loose key used to pair a renamed heading with its template heading.
@@ -221,6 +253,8 @@ mod tests {
         assert_eq!(c.next("Summary"), "summary");
         assert_eq!(c.next("Summary"), "summary-1");
         assert_eq!(c.next("Summary"), "summary-2");
+        assert_eq!(c.next("Summary 3"), "summary-3");
+        assert_eq!(c.next("Summary"), "summary-4");
     }
 
     #[test]

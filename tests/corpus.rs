@@ -86,7 +86,7 @@ fn unfilled_templates_are_flagged_on_every_field_and_instruction() {
                 continue;
             }
             let t = card.block_text(b);
-            let is_field = b.strong_label.as_deref().is_some_and(|l| l.ends_with(':'));
+            let is_field = card.strong_label(b).is_some_and(|l| l.ends_with(':'));
             let italic = b.emphasized;
             if matches!(b.kind, BlockKind::Item | BlockKind::Paragraph)
                 && (is_field || italic)

@@ -4,7 +4,7 @@
 
 use crate::card::{Block, BlockKind, Card};
 use crate::config::Config;
-use crate::matcher::{PlaceholderHit, PlaceholderKind};
+use crate::matcher::PlaceholderHit;
 use crate::template::Spec;
 use crate::text::collapse_ws;
 
@@ -54,39 +54,26 @@ impl Facts {
             content: Vec::with_capacity(n),
             field: Vec::with_capacity(n),
         };
-        // One placeholder search over the whole arena of block texts, then each hit
-        // is handed to the block it lies in (blocks are in arena order).
-        let mut all = Vec::new();
-        spec.matcher.find(&card.plain, true, &mut all);
-        let mut next = 0usize;
-        let mut scratch = crate::template::MatchScratch::default();
+        let mut scratch = crate::instructions::MatchScratch::default();
         for b in &card.blocks {
             let text = card.block_text(b);
-            while next < all.len() && all[next].range.start < b.text.start {
-                next += 1;
-            }
             let start = f.hits.len();
-            while next < all.len() && all[next].range.start < b.text.end {
-                let h = &all[next];
-                next += 1;
-                if h.range.end > b.text.end {
-                    continue;
-                }
-                if let PlaceholderKind::Template(id) = h.kind {
-                    if spec.placeholders[id].table_only && b.kind != BlockKind::Cell {
-                        continue;
-                    }
-                }
-                f.hits.push(PlaceholderHit {
-                    range: h.range.start - b.text.start..h.range.end - b.text.start,
-                    kind: h.kind,
-                });
+            // One pass over the block reads its words for both the placeholder scan and
+            // the instruction index; only prose can repeat an instruction.
+            let prose = matches!(b.kind, BlockKind::Paragraph | BlockKind::Item);
+            let ins = &spec.instructions;
+            if prose {
+                ins.begin(&mut scratch);
+                spec.matcher
+                    .scan(text, false, &mut f.hits, |w| ins.word(w, &mut scratch));
+            } else {
+                spec.matcher
+                    .scan(text, b.kind == BlockKind::Cell, &mut f.hits, |_| {});
             }
             f.hit_ranges.push(start..f.hits.len());
-
             let field = field_at(b, text);
-            let tt = if matches!(b.kind, BlockKind::Paragraph | BlockKind::Item) {
-                spec.match_instruction(text, b.emphasized, &mut scratch)
+            let tt = if prose {
+                ins.finish(text, b.emphasized, &mut scratch)
             } else {
                 None
             };
@@ -117,8 +104,10 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     let lead = text.len() - text.trim_start().len();
     let colon = match &b.strong_label {
         // The bold label opens the block, so it sits right after any leading space.
-        Some(l) if l.ends_with(':') && text[lead..].starts_with(l.as_str()) => {
-            Some(lead + l.len() - 1)
+        Some(l)
+            if l.start == b.text.start + lead && text[..l.end - b.text.start].ends_with(':') =>
+        {
+            Some(l.end - b.text.start - 1)
         }
         _ => None,
     }
@@ -143,15 +132,27 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
 pub fn field_key(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     let mut depth = 0usize;
+    let mut space = false;
     for c in label.chars() {
         match c {
             '[' => depth += 1,
             ']' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
-            _ => {}
+            _ if depth > 0 => {}
+            _ if c.is_whitespace() => space = true,
+            _ => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
         }
     }
-    collapse_ws(&out).to_lowercase()
+    out
 }
 
 /// Some letter or digit from `from` on lies outside every placeholder hit.

@@ -167,7 +167,7 @@ impl LinkOracle for NoOracle {
 /// What every rule gets.
 pub struct Context<'a> {
     pub spec: &'a Spec,
-    pub card: &'a Card,
+    pub card: &'a Card<'a>,
     pub cfg: &'a Config,
     /// The card's path relative to the repository root, with `/` separators.
     pub path: &'a str,
@@ -251,23 +251,31 @@ pub fn check_text(
 /// Attaches path and configured severity, drops rules switched off, orders by line,
 /// and makes fingerprints unique within the file (the nth identical finding gets `-n`).
 fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = drafts
+    let mut drafts: Vec<(Draft, Severity)> = drafts
         .into_iter()
         .filter_map(|d| match cfg.level(d.rule) {
             Level::Off => None,
-            Level::On(sev) => Some(d.finish(path, sev)),
+            Level::On(sev) => Some((d, sev)),
         })
         .collect();
-    out.sort_by(|a, b| (a.line, &a.rule, a.end_line).cmp(&(b.line, &b.rule, b.end_line)));
-    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-    for f in &mut out {
-        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            f.fingerprint = format!("{}-{}", f.fingerprint, n);
-        }
-    }
-    out
+    // Stable, so findings that tie keep the order the rules gave them.
+    drafts.sort_by(|(a, _), (b, _)| {
+        (a.line, a.rule, a.end_line.max(a.line)).cmp(&(b.line, b.rule, b.end_line.max(b.line)))
+    });
+    let mut seen: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
+    drafts
+        .into_iter()
+        .map(|(d, sev)| {
+            let fp = d.fingerprint(path);
+            let mut f = d.finish_with(path, sev, fp);
+            let n = seen.entry(fp).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                f.fingerprint = format!("{}-{}", f.fingerprint, n);
+            }
+            f
+        })
+        .collect()
 }
 
 #[cfg(test)]

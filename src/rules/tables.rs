@@ -11,11 +11,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         let header = split_row(&card.text[t.header.raw.clone()]).len();
         let delim_line = t.header.line + 1;
         let mut rows: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(t.rows.len() + 1);
-        if let Some(r) = card.lines.line_range(&card.text, delim_line) {
+        if let Some(r) = card.lines.line_range(card.text, delim_line) {
             // The delimiter row starts where the header starts within its line.
             let header_line_start = card
                 .lines
-                .line_range(&card.text, t.header.line)
+                .line_range(card.text, t.header.line)
                 .map(|r| r.start)
                 .unwrap_or(0);
             let indent = t.header.raw.start - header_line_start;

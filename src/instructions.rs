@@ -1,0 +1,413 @@
+//! The template's instruction and example texts, indexed so that a card block can be
+//! checked against all of them in one pass over its bytes.
+//!
+//! A block is hashed word by word (see `words`). The hash of the whole word sequence finds verbatim copies; the
+//! distinctive words find candidates for a near copy, and only those candidates are
+//! normalised and compared with `similar`. Cost stays linear in the card, whatever
+//! the number of instructions.
+
+use crate::text::normalize_words;
+use crate::words::{for_each_word, seq_step, Word};
+use rustc_hash::FxHashMap;
+
+#[derive(Debug, Clone)]
+pub struct InstructionText {
+    pub display: String,
+    pub norm: String,
+    pub words: usize,
+    /// Short texts (`*Examples:*`) match only exactly and only when still in italics.
+    pub short: bool,
+    pub section: Option<usize>,
+    /// Distinct indexed words, for the shared-words filter.
+    index_words: usize,
+    /// Hashes of all its words, sorted: bounds how close a block can be before
+    /// paying for a diff.
+    word_hashes: Vec<u64>,
+}
+
+/// Word length (bytes, lower-cased) from which a word is distinctive enough to index.
+const INDEX_WORD_LEN: usize = 4;
+pub const SHORT_WORDS: usize = 4;
+/// Word-diff ratio from which a block is a near copy of an instruction.
+const NEAR: f32 = 0.8;
+const NEAR_ITALIC: f32 = 0.7;
+const WORD_BITS: usize = 1 << 14;
+/// A word shared by more instructions than this is not distinctive…
+const MAX_SHARED: usize = 4;
+/// …unless it is among an instruction's rarest few.
+const MIN_INDEXED: usize = 3;
+
+#[derive(Debug, Default)]
+pub struct Instructions {
+    pub list: Vec<InstructionText>,
+    /// Instruction ids by the hash of their word sequence.
+    exact: FxHashMap<u64, Vec<usize>>,
+    /// Distinctive word hash → dense word id.
+    words: FxHashMap<u64, u32>,
+    /// Per word id: the (non-short) instructions that contain it.
+    postings: Vec<Vec<u32>>,
+    /// One bit per word-hash bucket present in `words`: most card words are rejected
+    /// here without a map lookup.
+    bits: Vec<u64>,
+}
+
+/// Reusable buffers for `Instructions::find`: per-word and per-instruction stamps of
+/// the block that last touched them, so nothing is cleared between blocks.
+#[derive(Default)]
+pub struct MatchScratch {
+    block: u32,
+    word_seen: Vec<u32>,
+    /// Per instruction: (block stamp, shared words).
+    counts: Vec<(u32, u16)>,
+    touched: Vec<u32>,
+    norm: String,
+    /// Hash of the block's word sequence so far, and whether it has any word.
+    seq: u64,
+    any: bool,
+    /// The block's word hashes, sorted; read only when a diff is considered.
+    block_words: Vec<u64>,
+    block_read: bool,
+}
+
+impl std::ops::Index<usize> for Instructions {
+    type Output = InstructionText;
+    fn index(&self, i: usize) -> &InstructionText {
+        &self.list[i]
+    }
+}
+
+impl Instructions {
+    /// Adds an instruction text unless an identical one is already there.
+    pub fn push(&mut self, text: &str, section: Option<usize>) {
+        let mut norm = String::new();
+        normalize_words(text, &mut norm);
+        if norm.is_empty() || self.list.iter().any(|i| i.norm == norm) {
+            return;
+        }
+        let words = norm.split(' ').count();
+        self.list.push(InstructionText {
+            display: text.trim().to_string(),
+            norm,
+            words,
+            short: words < SHORT_WORDS,
+            section,
+            index_words: 0,
+            word_hashes: Vec::new(),
+        });
+    }
+
+    /// Builds the indexes once every instruction is pushed.
+    ///
+    /// Each instruction is indexed under its distinctive words: those that few other
+    /// instructions share (`model`, `data` are in most of them and would make every
+    /// card word a lookup into long lists), and in any case its rarest few, so every
+    /// instruction stays findable.
+    pub fn build_index(&mut self) {
+        self.exact.clear();
+        self.words.clear();
+        self.postings.clear();
+        self.bits = vec![0u64; WORD_BITS / 64];
+        let mut per_ins: Vec<Vec<u64>> = Vec::with_capacity(self.list.len());
+        let mut df: FxHashMap<u64, usize> = FxHashMap::default();
+        for (i, ins) in self.list.iter_mut().enumerate() {
+            let mut seq = 0u64;
+            let mut distinct: Vec<u64> = Vec::new();
+            let mut all = Vec::new();
+            for_each_word(&ins.norm, |w| {
+                all.push(w.hash);
+                seq = seq_step(seq, w.hash);
+                if w.len >= INDEX_WORD_LEN {
+                    distinct.push(w.hash);
+                }
+            });
+            all.sort_unstable();
+            ins.word_hashes = all;
+            self.exact.entry(seq).or_default().push(i);
+            distinct.sort_unstable();
+            distinct.dedup();
+            if !ins.short {
+                for h in &distinct {
+                    *df.entry(*h).or_insert(0) += 1;
+                }
+            }
+            per_ins.push(distinct);
+        }
+        for (i, (ins, mut distinct)) in self.list.iter_mut().zip(per_ins).enumerate() {
+            // Rarest first; ties by hash, so the index does not depend on order.
+            distinct.sort_by_key(|h| (df.get(h).copied().unwrap_or(0), *h));
+            let keep = distinct
+                .iter()
+                .enumerate()
+                .take_while(|(k, h)| *k < MIN_INDEXED || df[*h] <= MAX_SHARED)
+                .count();
+            distinct.truncate(keep);
+            ins.index_words = distinct.len();
+            if ins.short {
+                continue;
+            }
+            for h in distinct {
+                let next = self.postings.len() as u32;
+                let id = *self.words.entry(h).or_insert(next);
+                if id == next {
+                    self.postings.push(Vec::new());
+                    let b = (h as usize) % WORD_BITS;
+                    self.bits[b / 64] |= 1 << (b % 64);
+                }
+                self.postings[id as usize].push(i as u32);
+            }
+        }
+    }
+
+    /// The instruction a card block repeats, verbatim or nearly (markup removed, a
+    /// word changed), if any. `emphasized`: the whole block is in italics.
+    pub fn find(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
+        self.begin(s);
+        for_each_word(text, |w| self.word(w, s));
+        self.finish(text, emphasized, s)
+    }
+
+    /// Starts reading a block: `word` for each of its words, then `finish`. Lets the
+    /// placeholder scan and this matcher share one pass over the block.
+    pub fn begin(&self, s: &mut MatchScratch) {
+        s.block = s.block.wrapping_add(1);
+        if s.block == 0 {
+            // The stamps wrapped: forget them all once.
+            s.word_seen.iter_mut().for_each(|x| *x = 0);
+            s.counts.iter_mut().for_each(|x| x.0 = 0);
+            s.block = 1;
+        }
+        s.word_seen.resize(self.postings.len(), 0);
+        s.counts.resize(self.list.len(), (0, 0));
+        s.touched.clear();
+        s.seq = 0;
+        s.any = false;
+        s.block_read = false;
+    }
+
+    #[inline(always)]
+    pub fn word(&self, w: Word, s: &mut MatchScratch) {
+        s.any = true;
+        s.seq = seq_step(s.seq, w.hash);
+        if w.len < INDEX_WORD_LEN {
+            return;
+        }
+        let bit = (w.hash as usize) % WORD_BITS;
+        if self.bits[bit / 64] & (1 << (bit % 64)) == 0 {
+            return;
+        }
+        let Some(&id) = self.words.get(&w.hash) else {
+            return;
+        };
+        let seen = &mut s.word_seen[id as usize];
+        if *seen == s.block {
+            return;
+        }
+        *seen = s.block;
+        for &i in &self.postings[id as usize] {
+            let c = &mut s.counts[i as usize];
+            if c.0 != s.block {
+                *c = (s.block, 0);
+                s.touched.push(i);
+            }
+            c.1 = c.1.saturating_add(1);
+        }
+    }
+
+    pub fn finish(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
+        if !s.any {
+            return None;
+        }
+        let mut normalized_once = false;
+        if let Some(ids) = self.exact.get(&s.seq) {
+            normalize_words(text, &mut s.norm);
+            normalized_once = true;
+            for &i in ids {
+                let ins = &self.list[i];
+                if ins.norm == s.norm && (!ins.short || emphasized) {
+                    return Some(i);
+                }
+            }
+        }
+        // Italics is how the template marks its instructions: an italic block that is
+        // still close to one is a leftover even with a few words changed.
+        let threshold = if emphasized { NEAR_ITALIC } else { NEAR };
+        let mut best: Option<(usize, f32)> = None;
+        for k in 0..s.touched.len() {
+            let i = s.touched[k] as usize;
+            let hits = s.counts[i].1;
+            let ins = &self.list[i];
+            if (hits as usize) * 2 < ins.index_words || hits < 2 {
+                continue;
+            }
+            // The normalised block is never longer than the block: too short a block
+            // can neither contain the instruction nor be close to it.
+            if (text.len() as f32) * 1.6 < ins.norm.len() as f32 {
+                continue;
+            }
+            if !normalized_once {
+                normalize_words(text, &mut s.norm);
+                normalized_once = true;
+            }
+            let norm = s.norm.as_str();
+            let score = if ins.words >= 6 && contains_words(norm, &ins.norm) {
+                1.0
+            } else {
+                let (a, b) = (norm.len() as f32, ins.norm.len() as f32);
+                if a > b * 1.6 || b > a * 1.6 {
+                    continue;
+                }
+                if !s.block_read {
+                    s.block_words.clear();
+                    for_each_word(text, |w| s.block_words.push(w.hash));
+                    s.block_words.sort_unstable();
+                    s.block_read = true;
+                }
+                if diff_bound(&s.block_words, &ins.word_hashes) < threshold {
+                    continue;
+                }
+                similar::TextDiff::from_words(norm, ins.norm.as_str()).ratio()
+            };
+            if score >= threshold && best.is_none_or(|(_, s)| score > s) {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+}
+
+/// The highest ratio a word diff of two texts can reach, from their sorted word
+/// hashes: `similar` diffs words and the single spaces between them, so at most the
+/// common words and the shorter text's spaces match.
+fn diff_bound(a: &[u64], b: &[u64]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let spaces = a.len().min(b.len()).saturating_sub(1);
+    let tokens = (a.len() + b.len()).saturating_sub(1).max(1);
+    (common + spaces) as f32 / tokens as f32
+}
+
+/// `needle` occurs in `hay` on word boundaries (both normalised).
+fn contains_words(hay: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let s = from + i;
+        let e = s + needle.len();
+        let before_ok = s == 0 || hay.as_bytes()[s - 1] == b' ';
+        let after_ok = e == hay.len() || hay.as_bytes()[e] == b' ';
+        if before_ok && after_ok {
+            return true;
+        }
+        from = s + 1;
+        while !hay.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(texts: &[&str]) -> Instructions {
+        let mut ins = Instructions::default();
+        for t in texts {
+            ins.push(t, None);
+        }
+        ins.build_index();
+        ins
+    }
+
+    #[test]
+    fn finds_verbatim_near_and_not_others() {
+        let ins = index(&[
+            "*Describe the data the model was trained on, with its size and source.*",
+            "*Examples:*",
+        ]);
+        let mut s = MatchScratch::default();
+        assert_eq!(
+            ins.find(
+                "Describe the data the model was trained on, with its size and source.",
+                false,
+                &mut s
+            ),
+            Some(0)
+        );
+        assert_eq!(
+            ins.find(
+                "*Describe the data this model was trained on, with its size and origin.*",
+                true,
+                &mut s
+            ),
+            Some(0)
+        );
+        assert_eq!(
+            ins.find("We trained on 300 images of HeLa cells.", false, &mut s),
+            None
+        );
+        assert_eq!(ins.find("Examples:", false, &mut s), None);
+        assert_eq!(ins.find("*Examples:*", true, &mut s), Some(1));
+        // A repeated distinctive word counts once per block.
+        assert_eq!(
+            ins.find("data data data data data data model model", false, &mut s),
+            None
+        );
+    }
+
+    #[test]
+    fn the_bound_is_never_below_the_diff() {
+        let texts = [
+            "describe the data the model was trained on with its size and source",
+            "describe the data this model was trained on with its size and origin",
+            "the model was trained on 300 images of hela cells",
+            "data data data model",
+            "a",
+            "",
+        ];
+        for x in texts {
+            for y in texts {
+                let hashes = |t: &str| {
+                    let mut v = Vec::new();
+                    for_each_word(t, |w| v.push(w.hash));
+                    v.sort_unstable();
+                    v
+                };
+                let ratio = similar::TextDiff::from_words(x, y).ratio();
+                let bound = diff_bound(&hashes(x), &hashes(y));
+                assert!(bound + 1e-6 >= ratio, "{x:?} / {y:?}: {bound} < {ratio}");
+            }
+        }
+    }
+
+    #[test]
+    fn stamps_survive_wrapping() {
+        let ins = index(&["*Describe the data the model was trained on, with its size.*"]);
+        let mut s = MatchScratch {
+            block: u32::MAX - 1,
+            ..MatchScratch::default()
+        };
+        for _ in 0..4 {
+            assert_eq!(
+                ins.find(
+                    "Describe the data the model was trained on, with its size.",
+                    false,
+                    &mut s
+                ),
+                Some(0)
+            );
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Words of prose as the template-text and placeholder rules read them: runs of
+//! letters and digits, lower-cased; everything else separates words. One pass over a
+//! block's bytes yields each word's hash and place, so both rules share one read.
+
+/// One word of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    /// Hash of the lower-cased word's UTF-8 bytes (see `word_hash`).
+    pub hash: u64,
+    /// Length of the lower-cased word in bytes.
+    pub len: usize,
+    /// Byte range of the word in the text as written.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Byte classes: a separator, an ASCII letter or digit, or part of a multi-byte
+/// character (decoded on the slow path).
+const SEP: u8 = 0;
+const ASCII: u8 = 1;
+const MULTI: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = ASCII;
+        } else if c >= 0x80 {
+            t[b] = MULTI;
+        }
+        b += 1;
+    }
+    t
+};
+
+const SEED: u64 = 0x243F_6A88_85A3_08D3;
+const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn mix(h: u64, chunk: u64) -> u64 {
+    let h = (h ^ chunk).wrapping_mul(MUL);
+    h ^ (h >> 29)
+}
+
+/// Hash of a lower-cased word, eight bytes at a time. `fold` is OR-ed into each
+/// chunk: 0x20 per byte lower-cases ASCII letters and leaves digits as they are.
+/// `text[start..end]` is the word; bytes after it are read but masked off.
+#[inline(always)]
+fn hash_word_at(text: &[u8], start: usize, end: usize, fold: u64) -> u64 {
+    let len = end - start;
+    let mut h = SEED ^ len as u64;
+    let mut i = start;
+    while i + 8 <= end {
+        let chunk = u64::from_le_bytes(text[i..i + 8].try_into().expect("8 bytes"));
+        h = mix(h, chunk | fold);
+        i += 8;
+    }
+    let rest = end - i;
+    if rest > 0 {
+        let chunk = if i + 8 <= text.len() {
+            u64::from_le_bytes(text[i..i + 8].try_into().expect("8 bytes"))
+        } else {
+            let mut last = [0u8; 8];
+            last[..rest].copy_from_slice(&text[i..end]);
+            u64::from_le_bytes(last)
+        };
+        let mask = u64::MAX >> (64 - 8 * rest);
+        h = mix(h, (chunk | fold) & mask);
+    }
+    h
+}
+
+/// The hash `for_each_word` gives an already lower-cased word.
+pub fn word_hash(word: &str) -> u64 {
+    hash_word_at(word.as_bytes(), 0, word.len(), 0)
+}
+
+/// Folds one word's hash into the hash of a word sequence (start from 0).
+pub fn seq_step(seq: u64, word: u64) -> u64 {
+    (seq.rotate_left(23) ^ word).wrapping_mul(MUL)
+}
+
+/// Calls `f` for each word of `text`, in order.
+#[inline]
+pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // Lower-cased words with non-ASCII letters are built here (rare).
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < n {
+        let class = CLASS[bytes[i] as usize];
+        if class == SEP {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if class == ASCII {
+            while i < n && CLASS[bytes[i] as usize] == ASCII {
+                i += 1;
+            }
+            if i == n || CLASS[bytes[i] as usize] == SEP {
+                f(Word {
+                    hash: hash_word_at(bytes, start, i, 0x2020_2020_2020_2020),
+                    len: i - start,
+                    start,
+                    end: i,
+                });
+                continue;
+            }
+        }
+        // A multi-byte character at or after the start: the word goes on while
+        // characters are letters or digits.
+        let mut end = i;
+        buf.clear();
+        buf.push_str(&text[start..i]);
+        buf.make_ascii_lowercase();
+        for c in text[i..].chars() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end += c.len_utf8();
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        }
+        if end == start {
+            // Not a letter or digit: a separator.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        f(Word {
+            hash: word_hash(&buf),
+            len: buf.len(),
+            start,
+            end,
+        });
+        i = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::normalize_words;
+
+    fn words(text: &str) -> Vec<Word> {
+        let mut v = Vec::new();
+        for_each_word(text, |w| v.push(w));
+        v
+    }
+
+    #[test]
+    fn words_agree_with_normalisation() {
+        // Raw text and its normalised form give the same word hashes, so indexes built
+        // from normalised template text find raw card blocks.
+        for raw in [
+            "*Provide basic details* about the **model**, v2.",
+            "Ünïcode Straße — 3D U-Net (ÉTUDE)",
+            "",
+            "  ...  ",
+            "snake_case and x.XX",
+        ] {
+            let mut norm = String::new();
+            normalize_words(raw, &mut norm);
+            let a: Vec<(u64, usize)> = words(raw).iter().map(|w| (w.hash, w.len)).collect();
+            let b: Vec<(u64, usize)> = words(&norm).iter().map(|w| (w.hash, w.len)).collect();
+            assert_eq!(a, b, "{raw}");
+            let split: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
+            assert_eq!(a.len(), split.len(), "{raw}");
+            for ((h, _), w) in a.iter().zip(split) {
+                assert_eq!(*h, word_hash(w), "{raw}");
+            }
+        }
+    }
+
+    /// The words of a text the slow, obvious way: characters, `is_alphanumeric`.
+    fn reference(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut cur: Option<(usize, String)> = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphanumeric() {
+                let (_, w) = cur.get_or_insert((i, String::new()));
+                w.extend(c.to_lowercase());
+            } else if let Some((start, w)) = cur.take() {
+                out.push(Word {
+                    hash: word_hash(&w),
+                    len: w.len(),
+                    start,
+                    end: i,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn words_match_the_obvious_reading() {
+        let samples = [
+            "naïve café, NAÏVE Café; x.XX 0.XX ±",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefgh12345678 abcdefghi",
+            "über-Straße ÅNGSTRÖM µm 3D",
+            "日本語のテキスト and 中文",
+            "\u{301}e\u{301} \u{200b}zero\u{200b}width",
+            "tab\tsep\r\nline",
+        ];
+        for t in samples {
+            assert_eq!(words(t), reference(t), "{t}");
+        }
+        // Every text the fuzzer kept, read as lossy UTF-8.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/check");
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten().take(400) {
+                let bytes = std::fs::read(e.path()).unwrap_or_default();
+                let t = String::from_utf8_lossy(&bytes);
+                assert_eq!(words(&t), reference(&t), "{:?}", e.path());
+            }
+        }
+    }
+
+    #[test]
+    fn words_know_where_they_stand() {
+        let text = "a **Bold** wörd_x";
+        let got: Vec<&str> = words(text).iter().map(|w| &text[w.start..w.end]).collect();
+        assert_eq!(got, vec!["a", "Bold", "wörd", "x"]);
+    }
+}
