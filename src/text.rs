@@ -9,6 +9,9 @@
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The line last looked up: the card model asks in source order, so the next
+    /// answer is usually this line or the next few.
+    hint: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
@@ -16,15 +19,32 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            hint: std::cell::Cell::new(0),
+        }
     }
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        let s = &self.starts;
+        let mut i = self.hint.get();
+        if i < s.len() && s[i] <= offset {
+            // Walk forward a few lines before falling back to a search.
+            for _ in 0..8 {
+                if i + 1 >= s.len() || s[i + 1] > offset {
+                    self.hint.set(i);
+                    return i + 1;
+                }
+                i += 1;
+            }
+        }
+        let line = match s.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
-        }
+        };
+        self.hint.set(line.saturating_sub(1));
+        line
     }
 
     /// Number of lines (a trailing newline does not open a new line).
@@ -119,6 +139,7 @@ impl SlugCounter {
 /// digits, everything else (markup, quotes, punctuation) folded to single spaces.
 pub fn normalize_words(text: &str, out: &mut String) {
     out.clear();
+    out.reserve(text.len());
     let mut pending_space = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
@@ -154,6 +175,15 @@ pub fn collapse_ws(text: &str) -> String {
 /// Appends `text` with each run of whitespace as one space, none at either end.
 pub fn push_collapsed(text: &str, out: &mut String) {
     let start = out.len();
+    if text.is_ascii() {
+        for w in text.split_ascii_whitespace() {
+            if out.len() > start {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        return;
+    }
     for w in text.split_whitespace() {
         if out.len() > start {
             out.push(' ');
@@ -173,9 +203,40 @@ pub fn loose_key(text: &str) -> String {
 /// Similarity of two short strings in 0..=1: twice the longest common subsequence of
 /// their characters over their total length (the ratio a character diff gives).
 /// Strings too long to be headings or anchors compare as unrelated.
+/// `similarity(a, b)` when it can reach `min`, else `None`; a cheap bound (the
+/// characters both strings share, in any order) rules most pairs out first.
+pub fn similarity_at_least(a: &str, b: &str, min: f32) -> Option<f32> {
+    if a.is_ascii() && b.is_ascii() {
+        let mut count = [0i16; 128];
+        for &x in a.as_bytes() {
+            count[x as usize] += 1;
+        }
+        let mut common = 0usize;
+        for &y in b.as_bytes() {
+            if count[y as usize] > 0 {
+                count[y as usize] -= 1;
+                common += 1;
+            }
+        }
+        let total = a.len() + b.len();
+        if total > 0 && (2 * common) as f32 / (total as f32) < min {
+            return None;
+        }
+    }
+    let s = similarity(a, b);
+    (s >= min).then_some(s)
+}
+
 pub fn similarity(a: &str, b: &str) -> f32 {
+    if a.is_ascii() && b.is_ascii() {
+        return lcs_ratio(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    lcs_ratio(&a, &b)
+}
+
+fn lcs_ratio<T: PartialEq>(a: &[T], b: &[T]) -> f32 {
     let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
@@ -183,8 +244,16 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     if a.len().saturating_mul(b.len()) > 250_000 {
         return 0.0;
     }
-    let mut row = vec![0u16; b.len() + 1];
-    for ca in &a {
+    // Headings and anchors are short: the row fits on the stack.
+    let mut stack = [0u16; 129];
+    let mut heap = Vec::new();
+    let row: &mut [u16] = if b.len() < stack.len() {
+        &mut stack[..b.len() + 1]
+    } else {
+        heap.resize(b.len() + 1, 0u16);
+        &mut heap
+    };
+    for ca in a {
         let mut diag = 0u16;
         for (j, cb) in b.iter().enumerate() {
             let up = row[j + 1];
@@ -197,14 +266,61 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 
 /// Stable 64-bit FNV-1a, for fingerprints that must not change between runs or builds.
 pub fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = Fnv::default();
     for p in parts {
-        for b in p.bytes().chain(std::iter::once(0x1f)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        h.part(p);
     }
-    h
+    h.0
+}
+
+/// FNV-1a over parts each followed by a unit separator (see `fnv1a`).
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    pub fn part(&mut self, p: &str) {
+        for b in p.bytes() {
+            self.byte(b);
+        }
+        self.byte(0x1f);
+    }
+
+    /// As `part(&normalized(text))`, without building the string.
+    pub fn normalized_part(&mut self, text: &str) {
+        let mut any = false;
+        let mut pending_space = false;
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if pending_space && any {
+                    self.byte(b' ');
+                }
+                pending_space = false;
+                any = true;
+                if c.is_ascii() {
+                    self.byte(c.to_ascii_lowercase() as u8);
+                } else {
+                    for lc in c.to_lowercase() {
+                        for &b in lc.encode_utf8(&mut buf).as_bytes() {
+                            self.byte(b);
+                        }
+                    }
+                }
+            } else {
+                pending_space = true;
+            }
+        }
+        self.byte(0x1f);
+    }
 }
 
 /// Shortens text for a message, on a character boundary.
@@ -220,6 +336,19 @@ pub fn ellipsize(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_lookup_in_any_order() {
+        let text = "a\nbb\n\nccc\r\nd";
+        let idx = LineIndex::new(text);
+        let naive = |off: usize| text[..off.min(text.len())].matches('\n').count() + 1;
+        let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        offsets.extend((0..=text.len()).rev());
+        offsets.extend([3, 0, 9, 1, 12, 5]);
+        for off in offsets {
+            assert_eq!(idx.line(off), naive(off), "offset {off}");
+        }
+    }
 
     #[test]
     fn lines_count_newlines_only() {
@@ -269,6 +398,23 @@ mod tests {
     #[test]
     fn similarity_is_the_lcs_ratio() {
         assert_eq!(similarity("", ""), 1.0);
+        assert!((similarity("modèle", "modele") - similarity("model", "mode")).abs() < 0.2);
+        for (a, b) in [
+            ("trainingdetail", "trainingdetails"),
+            ("abc", "xyz"),
+            ("model-card", "card-model"),
+        ] {
+            for min in [0.0, 0.5, 0.6, 0.8, 0.95, 1.0] {
+                let s = similarity(a, b);
+                assert_eq!(
+                    similarity_at_least(a, b, min),
+                    (s >= min).then_some(s),
+                    "{a} {b} {min}"
+                );
+            }
+        }
+        let long = "a".repeat(300);
+        assert_eq!(similarity(&long, &long), 1.0);
         assert_eq!(similarity("abc", "abc"), 1.0);
         assert_eq!(similarity("abc", "xyz"), 0.0);
         // LCS "valation" (8) of 10 + 10 characters.

@@ -24,7 +24,11 @@ impl FieldAt {
 
     /// The label as compared with the template's (see `field_key`).
     pub fn key(&self, block_text: &str) -> String {
-        field_key(&block_text[..self.label_end.min(block_text.len())])
+        field_key(self.label_text(block_text))
+    }
+
+    pub fn label_text<'t>(&self, block_text: &'t str) -> &'t str {
+        &block_text[..self.label_end.min(block_text.len())]
     }
 }
 
@@ -131,6 +135,13 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
 /// bracketed asides (`Funded by [optional]`) dropped.
 pub fn field_key(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
+    push_field_key(label, &mut out);
+    out
+}
+
+/// Appends `field_key(label)` to `out`.
+pub fn push_field_key(label: &str, out: &mut String) {
+    let from = out.len();
     let mut depth = 0usize;
     let mut space = false;
     for c in label.chars() {
@@ -140,7 +151,7 @@ pub fn field_key(label: &str) -> String {
             _ if depth > 0 => {}
             _ if c.is_whitespace() => space = true,
             _ => {
-                if space && !out.is_empty() {
+                if space && out.len() > from {
                     out.push(' ');
                 }
                 space = false;
@@ -152,7 +163,6 @@ pub fn field_key(label: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// Some letter or digit from `from` on lies outside every placeholder hit.

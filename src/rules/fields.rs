@@ -1,13 +1,17 @@
 //! Field rules: `missing-field` (a bold label the template puts in a section is absent)
 //! and `empty-field` (a label with nothing after it).
 
+use super::facts::push_field_key;
 use super::Context;
 use crate::finding::Draft;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
     // Blocks of each card section, so each section is scanned once.
-    let mut by_section: Vec<Vec<(usize, String)>> = vec![Vec::new(); card.headings.len()];
+    // Keys of field labels, one after the other in `keys`.
+    let mut by_section: Vec<Vec<(usize, std::ops::Range<usize>)>> =
+        vec![Vec::new(); card.headings.len()];
+    let mut keys = String::new();
     let wanted: Vec<bool> = (0..card.headings.len())
         .map(|c| {
             ctx.outline.card_to_spec[c]
@@ -17,7 +21,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     for (bi, b) in card.blocks.iter().enumerate() {
         if let (Some(s), Some(fa)) = (b.section, ctx.facts.field[bi].as_ref()) {
             if wanted[s] {
-                by_section[s].push((bi, fa.key(card.block_text(b))));
+                let start = keys.len();
+                push_field_key(fa.label_text(card.block_text(b)), &mut keys);
+                by_section[s].push((bi, start..keys.len()));
             }
         }
     }
@@ -35,7 +41,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         for f in &spec.fields {
             let found = by_section[c]
                 .iter()
-                .find(|(_, key)| f.accepted.contains(key))
+                .find(|(_, key)| f.accepted.iter().any(|a| *a == keys[key.clone()]))
                 .map(|(bi, _)| *bi);
             match found {
                 None => {

@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::finding::Draft;
-use crate::text::similarity;
+use crate::text::similarity_at_least;
 use rustc_hash::FxHashSet as HashSet;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -67,8 +67,7 @@ fn anchor(
         .headings
         .iter()
         .filter(|h| h.slug.len() * 10 >= len * 6 && h.slug.len() * 6 <= len * 10 + 30)
-        .map(|h| (similarity(&decoded, &h.slug), &h.slug))
-        .filter(|(s, _)| *s >= 0.6)
+        .filter_map(|h| Some((similarity_at_least(&decoded, &h.slug, 0.6)?, &h.slug)))
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
         Some((_, slug)) => {

@@ -4,7 +4,7 @@
 
 use crate::card::Card;
 use crate::template::Spec;
-use crate::text::{loose_key, similarity};
+use crate::text::{loose_key, similarity_at_least};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchKind {
@@ -48,24 +48,27 @@ impl Outline {
 
         // Exact text, in template order; among several candidates prefer the one under
         // the right parent, then the first free one.
-        let mut by_text: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
-        for (i, h) in card.headings.iter().enumerate() {
-            by_text.entry(h.text.as_str()).or_default().push(i);
-        }
+        // Card headings sorted by text (then position): the candidates for a text are
+        // one run of this list.
+        let mut by_text: Vec<(&str, usize)> = card
+            .headings
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.text.as_str(), i))
+            .collect();
+        by_text.sort_unstable();
         for (si, s) in spec.sections.iter().enumerate() {
-            let Some(cands) = by_text.get(s.text.as_str()) else {
-                continue;
-            };
-            let free: Vec<usize> = cands
+            let text = s.text.as_str();
+            let from = by_text.partition_point(|(t, _)| *t < text);
+            let to = from + by_text[from..].partition_point(|(t, _)| *t == text);
+            let free = by_text[from..to]
                 .iter()
-                .copied()
-                .filter(|&c| o.card_to_spec[c].is_none())
-                .collect();
+                .map(|(_, c)| *c)
+                .filter(|&c| o.card_to_spec[c].is_none());
             let pick = free
-                .iter()
-                .copied()
+                .clone()
                 .find(|&c| o.parent_spec(c) == s.parent)
-                .or_else(|| free.first().copied());
+                .or_else(|| free.clone().next());
             if let Some(c) = pick {
                 o.card_to_spec[c] = Some((si, MatchKind::Exact));
                 o.spec_to_card[si] = Some(c);
@@ -132,8 +135,12 @@ impl Outline {
                     if a == 0 || b == 0 || a * 10 < b * 6 || b * 10 < a * 6 {
                         continue;
                     }
-                    let score = if *ck == sk { 1.0 } else { similarity(&sk, ck) };
-                    if score >= threshold {
+                    let score = if *ck == sk {
+                        Some(1.0)
+                    } else {
+                        similarity_at_least(&sk, ck, threshold)
+                    };
+                    if let Some(score) = score {
                         pairs.push((score, si, c));
                     }
                 }
