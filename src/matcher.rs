@@ -138,7 +138,7 @@ impl PlaceholderMatcher {
         });
         let mut sorted = true;
         if self.bracket_max > 0 {
-            let mut key = Vec::with_capacity(self.bracket_max);
+            let mut key = Vec::new();
             let before = out.len();
             for open in memchr::memchr_iter(b'[', bytes) {
                 let window = &bytes[open..bytes.len().min(open + self.bracket_max)];

@@ -81,7 +81,7 @@ pub fn seq_step(seq: u64, word: u64) -> u64 {
 }
 
 /// Calls `f` for each word of `text`, in order.
-#[inline]
+#[inline(always)]
 pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
