@@ -61,9 +61,9 @@ pub struct MatchScratch {
     counts: Vec<(u32, u16)>,
     touched: Vec<u32>,
     norm: String,
-    /// Hash of the block's word sequence so far, and whether it has any word.
+    /// Hash of the block's word sequence so far, and its number of words.
     seq: u64,
-    any: bool,
+    words: usize,
     /// The block's word hashes, sorted; read only when a diff is considered.
     block_words: Vec<u64>,
     block_read: bool,
@@ -180,13 +180,13 @@ impl Instructions {
         s.counts.resize(self.list.len(), (0, 0));
         s.touched.clear();
         s.seq = 0;
-        s.any = false;
+        s.words = 0;
         s.block_read = false;
     }
 
     #[inline(always)]
     pub fn word(&self, w: Word, s: &mut MatchScratch) {
-        s.any = true;
+        s.words += 1;
         s.seq = seq_step(s.seq, w.hash);
         if w.len < INDEX_WORD_LEN {
             return;
@@ -214,20 +214,20 @@ impl Instructions {
     }
 
     pub fn finish(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
-        if !s.any {
+        if s.words == 0 {
             return None;
         }
-        let mut normalized_once = false;
+        // The same words in the same order: the 64-bit hash of the word sequence and
+        // the word count agree (a collision is not a practical concern).
         if let Some(ids) = self.exact.get(&s.seq) {
-            normalize_words(text, &mut s.norm);
-            normalized_once = true;
             for &i in ids {
                 let ins = &self.list[i];
-                if ins.norm == s.norm && (!ins.short || emphasized) {
+                if ins.words == s.words && (!ins.short || emphasized) {
                     return Some(i);
                 }
             }
         }
+        let mut normalized_once = false;
         // Italics is how the template marks its instructions: an italic block that is
         // still close to one is a leftover even with a few words changed.
         let threshold = if emphasized { NEAR_ITALIC } else { NEAR };

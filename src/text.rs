@@ -176,7 +176,9 @@ pub fn collapse_ws(text: &str) -> String {
 pub fn push_collapsed(text: &str, out: &mut String) {
     let start = out.len();
     if text.is_ascii() {
-        for w in text.split_ascii_whitespace() {
+        // `char::is_whitespace` on ASCII: `u8::is_ascii_whitespace` plus vertical tab.
+        let space = |c: char| c.is_ascii_whitespace() || c == '\x0b';
+        for w in text.split(space).filter(|w| !w.is_empty()) {
             if out.len() > start {
                 out.push(' ');
             }
@@ -298,6 +300,22 @@ impl Fnv {
     pub fn normalized_part(&mut self, text: &str) {
         let mut any = false;
         let mut pending_space = false;
+        if text.is_ascii() {
+            for &b in text.as_bytes() {
+                if b.is_ascii_alphanumeric() {
+                    if pending_space && any {
+                        self.byte(b' ');
+                    }
+                    pending_space = false;
+                    any = true;
+                    self.byte(b.to_ascii_lowercase());
+                } else {
+                    pending_space = true;
+                }
+            }
+            self.byte(0x1f);
+            return;
+        }
         let mut buf = [0u8; 4];
         for c in text.chars() {
             if c.is_alphanumeric() {
@@ -336,6 +354,14 @@ pub fn ellipsize(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsing_treats_every_whitespace_alike() {
+        for t in ["a\x0b b", " a\t\x0c b\r\n", "ä\x0bb  c", "\x0b"] {
+            let reference = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_ws(t), reference, "{t:?}");
+        }
+    }
 
     #[test]
     fn line_lookup_in_any_order() {
