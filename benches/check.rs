@@ -149,18 +149,24 @@ fn scaling(spec: &Spec, cfg: &Config) {
         t.elapsed()
     };
     let best = |text: &str| (0..3).map(|_| time(text)).min().unwrap();
-    let (t1, t2) = (best(&table(5_000)), best(&table(10_000)));
-    println!(
-        "table 5,000 -> 10,000 rows: {:.1} -> {:.1} ms ({:.2}x for 2x the rows)",
-        t1.as_secs_f64() * 1e3,
-        t2.as_secs_f64() * 1e3,
-        t2.as_secs_f64() / t1.as_secs_f64()
+    let doubled = |what: &str, small: Duration, large: Duration, unit: &str| {
+        println!(
+            "{what:<27} {:.1} -> {:.1} ms ({:.2}x for 2x the {unit})",
+            small.as_secs_f64() * 1e3,
+            large.as_secs_f64() * 1e3,
+            large.as_secs_f64() / small.as_secs_f64()
+        )
+    };
+    doubled(
+        "table 5,000 -> 10,000 rows:",
+        best(&table(5_000)),
+        best(&table(10_000)),
+        "rows",
     );
-    let (p1, p2) = (best(&prose(512)), best(&prose(1024)));
-    println!(
-        "card 0.5 -> 1 MiB:          {:.1} -> {:.1} ms ({:.2}x for 2x the size)",
-        p1.as_secs_f64() * 1e3,
-        p2.as_secs_f64() * 1e3,
-        p2.as_secs_f64() / p1.as_secs_f64()
+    doubled(
+        "card 0.5 -> 1 MiB:",
+        best(&prose(512)),
+        best(&prose(1024)),
+        "size",
     );
 }

@@ -316,27 +316,20 @@ impl<'t> Card<'t> {
                             }
                         }
                     }
-                    Tag::Link { dest_url, .. } => {
-                        let dest = self.push_dest(&dest_url);
+                    Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. } => {
+                        let is_image = matches!(tag, Tag::Image { .. });
+                        let dest = self.push_dest(dest_url);
+                        let line = self.lines.line(range.start);
+                        let section = self.current_section();
                         self.links.push(Link {
                             dest,
-                            line: self.lines.line(range.start),
-                            is_image: false,
-                            section: self.current_section(),
+                            line,
+                            is_image,
+                            section,
                         });
-                    }
-                    Tag::Image { dest_url, .. } => {
-                        let dest = self.push_dest(&dest_url);
-                        self.links.push(Link {
-                            dest,
-                            line: self.lines.line(range.start),
-                            is_image: true,
-                            section: self.current_section(),
-                        });
-                        self.other_content.push(OtherContent {
-                            section: self.current_section(),
-                            line: self.lines.line(range.start),
-                        });
+                        if is_image {
+                            self.other_content.push(OtherContent { section, line });
+                        }
                     }
                     Tag::CodeBlock(_) => {
                         in_code = true;

@@ -109,13 +109,6 @@ impl PlaceholderMatcher {
         }
     }
 
-    /// Placeholder hits in `text`, in order, without overlaps. `in_table`: the text
-    /// is a table cell.
-    pub fn find(&self, text: &str, in_table: bool, out: &mut Vec<PlaceholderHit>) {
-        out.clear();
-        self.scan(text, in_table, out, |_| {});
-    }
-
     /// Appends the hits in `text` to `out` (in order, without overlaps) and hands
     /// every word of `text` to `on_word` on the way.
     pub fn scan(
@@ -294,7 +287,7 @@ mod tests {
 
     fn texts(text: &str, table: bool) -> Vec<String> {
         let mut out = Vec::new();
-        m().find(text, table, &mut out);
+        m().scan(text, table, &mut out, |_| {});
         out.iter()
             .map(|h| text[h.range.clone()].to_string())
             .collect()

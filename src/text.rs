@@ -80,17 +80,6 @@ impl LineIndex {
 pub fn github_slug(text: &str) -> String {
     let text = text.trim();
     let mut out = String::with_capacity(text.len());
-    if text.is_ascii() {
-        for b in text.bytes() {
-            match b {
-                b' ' => out.push('-'),
-                b'-' | b'_' => out.push(b as char),
-                _ if b.is_ascii_alphanumeric() => out.push(b.to_ascii_lowercase() as char),
-                _ => {}
-            }
-        }
-        return out;
-    }
     for c in text.chars() {
         if c.is_ascii() {
             match c {
@@ -140,17 +129,25 @@ impl SlugCounter {
 pub fn normalize_words(text: &str, out: &mut String) {
     out.clear();
     out.reserve(text.len());
+    for_each_normalized_char(text, |c| out.push(c));
+}
+
+/// The characters `normalize_words` writes, one at a time, for callers that hash them
+/// instead of keeping them.
+fn for_each_normalized_char(text: &str, mut emit: impl FnMut(char)) {
+    let mut any = false;
     let mut pending_space = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+            if pending_space && any {
+                emit(' ');
             }
             pending_space = false;
+            any = true;
             if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+                emit(c.to_ascii_lowercase());
             } else {
-                out.extend(c.to_lowercase());
+                c.to_lowercase().for_each(&mut emit);
             }
         } else {
             pending_space = true;
@@ -175,17 +172,6 @@ pub fn collapse_ws(text: &str) -> String {
 /// Appends `text` with each run of whitespace as one space, none at either end.
 pub fn push_collapsed(text: &str, out: &mut String) {
     let start = out.len();
-    if text.is_ascii() {
-        // `char::is_whitespace` on ASCII: `u8::is_ascii_whitespace` plus vertical tab.
-        let space = |c: char| c.is_ascii_whitespace() || c == '\x0b';
-        for w in text.split(space).filter(|w| !w.is_empty()) {
-            if out.len() > start {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        return;
-    }
     for w in text.split_whitespace() {
         if out.len() > start {
             out.push(' ');
@@ -298,45 +284,12 @@ impl Fnv {
 
     /// As `part(&normalized(text))`, without building the string.
     pub fn normalized_part(&mut self, text: &str) {
-        let mut any = false;
-        let mut pending_space = false;
-        if text.is_ascii() {
-            for &b in text.as_bytes() {
-                if b.is_ascii_alphanumeric() {
-                    if pending_space && any {
-                        self.byte(b' ');
-                    }
-                    pending_space = false;
-                    any = true;
-                    self.byte(b.to_ascii_lowercase());
-                } else {
-                    pending_space = true;
-                }
-            }
-            self.byte(0x1f);
-            return;
-        }
         let mut buf = [0u8; 4];
-        for c in text.chars() {
-            if c.is_alphanumeric() {
-                if pending_space && any {
-                    self.byte(b' ');
-                }
-                pending_space = false;
-                any = true;
-                if c.is_ascii() {
-                    self.byte(c.to_ascii_lowercase() as u8);
-                } else {
-                    for lc in c.to_lowercase() {
-                        for &b in lc.encode_utf8(&mut buf).as_bytes() {
-                            self.byte(b);
-                        }
-                    }
-                }
-            } else {
-                pending_space = true;
+        for_each_normalized_char(text, |c| {
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                self.byte(b);
             }
-        }
+        });
         self.byte(0x1f);
     }
 }

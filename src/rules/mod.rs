@@ -251,26 +251,18 @@ pub fn check_text(
 /// Attaches path and configured severity, drops rules switched off, orders by line,
 /// and makes fingerprints unique within the file (the nth identical finding gets `-n`).
 fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
-    let drafts: Vec<(Draft, Severity)> = drafts
+    let mut drafts: Vec<(Draft, Severity)> = drafts
         .into_iter()
         .filter_map(|d| match cfg.level(d.rule) {
             Level::Off => None,
             Level::On(sev) => Some((d, sev)),
         })
         .collect();
-    // Sorted by small keys, not by moving drafts around; the index keeps ties in the
-    // order the rules gave them.
-    let mut order: Vec<(usize, &str, usize, usize)> = drafts
-        .iter()
-        .enumerate()
-        .map(|(i, (d, _))| (d.line, d.rule, d.end_line.max(d.line), i))
-        .collect();
-    order.sort_unstable();
-    let mut slots: Vec<Option<(Draft, Severity)>> = drafts.into_iter().map(Some).collect();
+    // Stable, so findings that tie keep the order the rules gave them.
+    drafts.sort_by_key(|(d, _)| (d.line, d.rule, d.end_line.max(d.line)));
     let mut seen: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
-    order
+    drafts
         .into_iter()
-        .filter_map(|(.., i)| slots[i].take())
         .map(|(d, sev)| {
             let fp = d.fingerprint(path);
             let mut f = d.finish_with(path, sev, fp);
