@@ -173,7 +173,6 @@ pub struct CheckSummary {
     pub counts: Counts,
 }
 
-/// Checks every input and streams results; returns what the exit code needs.
 /// One card, checked.
 struct Checked {
     shown: String,
