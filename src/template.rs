@@ -5,7 +5,7 @@
 use crate::card::{BlockKind, Card};
 use crate::config::Config;
 pub use crate::instructions::{InstructionText, Instructions, MatchScratch};
-use crate::text::{collapse_ws, normalized};
+use crate::text::{collapse_ws, field_key, normalized};
 use anyhow::{bail, Result};
 use std::collections::HashMap;
 
@@ -42,7 +42,7 @@ pub struct FieldSpec {
     pub label: String,
     /// What the template asks for (its placeholder without brackets).
     pub hint: Option<String>,
-    /// Lower-cased label and its configured aliases, for matching.
+    /// The label and its configured aliases as `field_key` writes them, for matching.
     pub accepted: Vec<String>,
 }
 
@@ -168,9 +168,11 @@ impl Spec {
                 .trim();
             let value_is_slot = value.is_empty() || is_bracket_span(value);
             if let (Some(label), true, Some(si)) = (label.as_ref(), value_is_slot, section) {
-                let mut accepted = vec![collapse_ws(label).to_lowercase()];
+                // Compared as the card's labels are (`field_key`), so a bracketed aside
+                // in the template's label (`Funded by [optional]`) does not count.
+                let mut accepted = vec![field_key(label)];
                 if let Some(aliases) = cfg.field_aliases.get(label.as_str()) {
-                    accepted.extend(aliases.iter().map(|a| collapse_ws(a).to_lowercase()));
+                    accepted.extend(aliases.iter().map(|a| field_key(a)));
                 }
                 sections[si].fields.push(FieldSpec {
                     label: label.clone(),

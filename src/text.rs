@@ -180,6 +180,40 @@ pub fn push_collapsed(text: &str, out: &mut String) {
     }
 }
 
+/// A field label as the template's and the card's are compared: lower case, whitespace collapsed,
+/// bracketed asides (`Funded by [optional]`) dropped.
+pub fn field_key(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    push_field_key(label, &mut out);
+    out
+}
+
+/// Appends `field_key(label)` to `out`.
+pub fn push_field_key(label: &str, out: &mut String) {
+    let from = out.len();
+    let mut depth = 0usize;
+    let mut space = false;
+    for c in label.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            _ if c.is_whitespace() => space = true,
+            _ => {
+                if space && out.len() > from {
+                    out.push(' ');
+                }
+                space = false;
+                if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
+        }
+    }
+}
+
 /// The loose key used to pair a renamed heading with its template heading.
 pub fn loose_key(text: &str) -> String {
     text.chars()

@@ -6,7 +6,7 @@ use crate::card::{Block, BlockKind, Card};
 use crate::config::Config;
 use crate::matcher::PlaceholderHit;
 use crate::template::Spec;
-use crate::text::collapse_ws;
+use crate::text::{collapse_ws, field_key};
 
 #[derive(Debug, Clone)]
 pub struct FieldAt {
@@ -129,40 +129,6 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
         label_end,
         value_start: colon + 1,
     })
-}
-
-/// The label as compared with the template's: lower case, whitespace collapsed,
-/// bracketed asides (`Funded by [optional]`) dropped.
-pub fn field_key(label: &str) -> String {
-    let mut out = String::with_capacity(label.len());
-    push_field_key(label, &mut out);
-    out
-}
-
-/// Appends `field_key(label)` to `out`.
-pub fn push_field_key(label: &str, out: &mut String) {
-    let from = out.len();
-    let mut depth = 0usize;
-    let mut space = false;
-    for c in label.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            _ if depth > 0 => {}
-            _ if c.is_whitespace() => space = true,
-            _ => {
-                if space && out.len() > from {
-                    out.push(' ');
-                }
-                space = false;
-                if c.is_ascii() {
-                    out.push(c.to_ascii_lowercase());
-                } else {
-                    out.extend(c.to_lowercase());
-                }
-            }
-        }
-    }
 }
 
 /// Some letter or digit from `from` on lies outside every placeholder hit.

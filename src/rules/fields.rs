@@ -1,9 +1,9 @@
 //! Field rules: `missing-field` (a bold label the template puts in a section is absent)
 //! and `empty-field` (a label with nothing after it).
 
-use super::facts::push_field_key;
 use super::Context;
 use crate::finding::Draft;
+use crate::text::push_field_key;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
@@ -105,6 +105,20 @@ mod tests {
     use crate::rules::test_support::*;
 
     const T: &str = "# [Name]\n\n*Summary text goes here*\n\n# Details\n\n- **Developed by:** *[Names]*\n- **License:** *[License]*\n- **Software compatibility:** *[Software]*\n";
+
+    #[test]
+    fn bracketed_asides_in_template_labels() {
+        // Hugging Face's template says `**Funded by [optional]:**`; a card that keeps
+        // the label as written, or drops the aside, has the field.
+        let s = spec_from("# [Name]\n\n# Details\n\n- **Funded by [optional]:** [Funders]\n");
+        for label in ["Funded by [optional]", "Funded by"] {
+            let f = run(
+                &s,
+                &format!("# M\n\n# Details\n\n- **{label}:** EU Horizon\n"),
+            );
+            assert!(only(&f, "missing-field").is_empty(), "{label}: {f:#?}");
+        }
+    }
 
     #[test]
     fn missing_and_empty_fields() {
