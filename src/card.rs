@@ -2,6 +2,8 @@
 //! offsets, keeping what the rules need (headings, text blocks, tables, links), each
 //! with 1-based line numbers as git counts them.
 
+mod buffers;
+
 use crate::text::{LineIndex, SlugCounter};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -183,16 +185,23 @@ struct Frame {
 impl<'t> Card<'t> {
     /// Parses decoded card text. Never fails: Markdown has no syntax errors.
     pub fn parse(text: &'t str) -> Card<'t> {
+        let b = buffers::take();
         let mut card = Card {
             text,
-            lines: LineIndex::new(text),
-            blocks: Vec::with_capacity(text.len() / 64 + 8),
-            headings: Vec::with_capacity(text.len() / 256 + 4),
-            links: Vec::with_capacity(text.len() / 512 + 4),
-            plain: String::with_capacity(text.len()),
-            segs: Vec::with_capacity(text.len() / 16 + 8),
-            ..Card::default()
+            lines: LineIndex::new_in(text, b.line_starts),
+            headings: b.headings,
+            blocks: b.blocks,
+            plain: b.plain,
+            segs: b.segs,
+            tables: b.tables,
+            links: b.links,
+            link_dests: b.link_dests,
+            other_content: b.other_content,
+            html_anchors: b.html_anchors,
+            thematic_breaks: b.thematic_breaks,
+            spare: b.frames,
         };
+        card.plain.reserve(text.len());
         card.read_events(text);
         card
     }
@@ -249,7 +258,7 @@ impl<'t> Card<'t> {
         let mut in_metadata = false;
         let mut in_code = false;
         let mut current_table: Option<Table> = None;
-        let mut slugs = SlugCounter::default();
+        let mut slugs = SlugCounter::with_capacity(text.len() / 128 + 8);
         let mut item_depth_frames: Vec<usize> = Vec::new();
 
         for (event, range) in parser {
@@ -578,6 +587,37 @@ impl<'t> Card<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Everything a rule reads, for comparing two card models.
+    fn model(c: &Card) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            c.headings,
+            c.blocks,
+            c.plain,
+            c.segs,
+            c.tables,
+            c.links,
+            c.link_dests,
+            c.other_content,
+            c.html_anchors,
+            c.thematic_breaks,
+            c.line_count(),
+        )
+    }
+
+    #[test]
+    fn reused_buffers_carry_nothing_over() {
+        let big = include_str!("../templates/ri-scale-model-card.md");
+        let small = "# T\n\n- **A:** b [x](#y)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+        // A fresh thread has no spare buffers.
+        let fresh = std::thread::spawn(move || model(&Card::parse(small)))
+            .join()
+            .unwrap();
+        drop(Card::parse(big));
+        assert_eq!(model(&Card::parse(small)), fresh);
+        assert_eq!(model(&Card::parse(small)), fresh);
+    }
 
     #[test]
     fn headings_and_lines() {

@@ -1,7 +1,6 @@
 //! Finds placeholders in text: the template's own spans, the generic markers every hub
 //! has (TODO, `0.XX` …) and a hub's extra patterns.
 
-use crate::words::{for_each_word, Word};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -46,11 +45,18 @@ pub struct PlaceholderMatcher {
     /// Every unbracketed span is table-only: the automaton runs on table cells only.
     others_in_tables_only: bool,
     configured: Vec<Regex>,
+    /// The generic markers' fixed parts (see `generic_markers`).
+    generic: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// Markers of unfinished text in any card, whatever the template.
-const GENERIC_WORDS: &[&str] = &["TODO", "TBD", "FIXME"];
 const GENERIC_BRACKETS: &[&str] = &["[More Information Needed]"];
+/// What `generic_markers` looks for first: the words `TODO`, `TBD`, `FIXME` as written,
+/// and in the lower-cased text the `.xx` of a number not filled in and `lorem ipsum`;
+/// each match is then checked as the marker's rule says.
+const GENERIC_NEEDLES: &[&str] = &["TODO", "TBD", "FIXME", ".xx", "lorem ipsum"];
+const NEEDLE_DECIMALS: usize = 3;
+const NEEDLE_LOREM: usize = 4;
 
 impl PlaceholderMatcher {
     pub fn new(spans: &[(String, bool)], configured: Vec<Regex>) -> PlaceholderMatcher {
@@ -106,29 +112,56 @@ impl PlaceholderMatcher {
             others,
             others_in_tables_only,
             configured,
+            generic: GENERIC_NEEDLES
+                .iter()
+                .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+                .collect(),
         }
     }
 
-    /// Appends the hits in `text` to `out` (in order, without overlaps) and hands
-    /// every word of `text` to `on_word` on the way.
+    /// Appends the generic markers in `text` to `out`, in order: `TODO`, `TBD` and
+    /// `FIXME` as whole words in capitals, a number not filled in (`0.XX`, `X.XX`) and
+    /// `Lorem ipsum` in any case. `text` may hold many blocks separated by newlines
+    /// (the card's text arena), so one search covers the whole card.
+    ///
+    /// A few SIMD substring searches, not an automaton over every byte: no needle can
+    /// overlap itself or another, so searching them one by one finds what a joint
+    /// search would.
+    pub fn generic_markers(&self, text: &str, out: &mut Vec<Range<usize>>) {
+        let bytes = text.as_bytes();
+        let lower = bytes.to_ascii_lowercase();
+        let from = out.len();
+        for (needle, finder) in self.generic.iter().enumerate() {
+            let hay = if needle >= NEEDLE_DECIMALS {
+                &lower
+            } else {
+                bytes
+            };
+            for start in finder.find_iter(hay) {
+                let end = start + finder.needle().len();
+                out.extend(generic_at(bytes, needle, start, end));
+            }
+        }
+        out[from..].sort_unstable_by_key(|r| r.start);
+    }
+
+    /// Appends the hits in `text`, one block, to `out` (in order, without overlaps).
+    /// `generic` are the block's generic markers (see `generic_markers`), found in a
+    /// text where the block starts at `offset`.
     pub fn scan(
         &self,
         text: &str,
         in_table: bool,
+        generic: &[Range<usize>],
+        offset: usize,
         out: &mut Vec<PlaceholderHit>,
-        mut on_word: impl FnMut(Word),
     ) {
         let from = out.len();
         let bytes = text.as_bytes();
-        for_each_word(text, |w| {
-            on_word(w);
-            if let Some(r) = generic_word(bytes, w) {
-                out.push(PlaceholderHit {
-                    range: r,
-                    kind: PlaceholderKind::Generic,
-                });
-            }
-        });
+        out.extend(generic.iter().map(|r| PlaceholderHit {
+            range: r.start - offset..r.end - offset,
+            kind: PlaceholderKind::Generic,
+        }));
         let mut sorted = true;
         if self.bracket_max > 0 {
             let mut key = Vec::new();
@@ -194,48 +227,31 @@ impl PlaceholderMatcher {
     }
 }
 
-/// A generic marker at this word: `TODO`/`TBD`/`FIXME` as a whole word in capitals,
-/// a number not filled in (`0.XX`, `X.XX`), or `Lorem ipsum`.
-#[inline(always)]
-fn generic_word(bytes: &[u8], w: Word) -> Option<Range<usize>> {
-    let word = &bytes[w.start..w.end];
-    let first = word[0] | 0x20;
-    if first == b'x' && w.start >= 2 && bytes[w.start - 1] == b'.' {
-        // `[0-9X].XX+` standing as a word of its own.
-        let lead = bytes[w.start - 2];
-        let all_x = word.len() >= 2 && word.iter().all(|b| b | 0x20 == b'x');
-        if all_x
-            && (lead.is_ascii_digit() || lead | 0x20 == b'x')
-            && boundary_before(bytes, w.start - 2)
-            && boundary_after(bytes, w.end)
-        {
-            return Some(w.start - 2..w.end);
+/// The marker a match of needle number `needle` at `start..end` stands for, if any.
+fn generic_at(bytes: &[u8], needle: usize, start: usize, end: usize) -> Option<Range<usize>> {
+    match needle {
+        NEEDLE_LOREM => Some(start..end),
+        NEEDLE_DECIMALS => {
+            // `[0-9X].XX+` standing as a word of its own.
+            let run = end
+                + bytes[end..]
+                    .iter()
+                    .take_while(|b| **b | 0x20 == b'x')
+                    .count();
+            let lead = start.checked_sub(1).map(|i| (i, bytes[i]));
+            match lead {
+                Some((i, lead))
+                    if (lead.is_ascii_digit() || lead | 0x20 == b'x')
+                        && boundary_before(bytes, i)
+                        && boundary_after(bytes, run) =>
+                {
+                    Some(i..run)
+                }
+                _ => None,
+            }
         }
-        return None;
+        _ => (boundary_before(bytes, start) && boundary_after(bytes, end)).then_some(start..end),
     }
-    if may_be_generic_word(word[0])
-        && (3..=5).contains(&word.len())
-        && GENERIC_WORDS.iter().any(|g| g.as_bytes() == word)
-        && boundary_before(bytes, w.start)
-        && boundary_after(bytes, w.end)
-    {
-        return Some(w.start..w.end);
-    }
-    if word.len() >= 5 && word[word.len() - 1] | 0x20 == b'm' {
-        const LOREM: &[u8] = b"lorem";
-        const IPSUM: &[u8] = b" ipsum";
-        let tail = &word[word.len() - LOREM.len()..];
-        let next = &bytes[w.end..bytes.len().min(w.end + IPSUM.len())];
-        if tail.eq_ignore_ascii_case(LOREM) && next.eq_ignore_ascii_case(IPSUM) {
-            return Some(w.end - LOREM.len()..w.end + IPSUM.len());
-        }
-    }
-    None
-}
-
-/// A cheap first test for `GENERIC_WORDS`, run on every word.
-fn may_be_generic_word(first: u8) -> bool {
-    matches!(first, b'T' | b'F')
 }
 
 /// No letter, digit or `_` right before `at` (words already end at letters and
@@ -286,8 +302,11 @@ mod tests {
     }
 
     fn texts(text: &str, table: bool) -> Vec<String> {
+        let m = m();
+        let mut generic = Vec::new();
+        m.generic_markers(text, &mut generic);
         let mut out = Vec::new();
-        m().scan(text, table, &mut out, |_| {});
+        m.scan(text, table, &generic, 0, &mut out);
         out.iter()
             .map(|h| text[h.range.clone()].to_string())
             .collect()
@@ -311,11 +330,16 @@ mod tests {
     }
 
     #[test]
-    fn generic_words_pass_the_first_test() {
-        for g in GENERIC_WORDS {
-            assert!(may_be_generic_word(g.as_bytes()[0]), "{g}");
-            assert!((3..=5).contains(&g.len()), "{g}");
-        }
+    fn generic_markers_across_blocks() {
+        // Blocks in the card's arena are separated by newlines: no marker spans two.
+        let m = m();
+        let arena = "intro 0\n.XX and lorem\nipsum TODO\nTBD.\n7.xx";
+        let mut got = Vec::new();
+        m.generic_markers(arena, &mut got);
+        let got: Vec<&str> = got.iter().map(|r| &arena[r.clone()]).collect();
+        assert_eq!(got, vec!["TODO", "TBD", "7.xx"]);
+        assert_eq!(GENERIC_NEEDLES[NEEDLE_DECIMALS], ".xx");
+        assert_eq!(GENERIC_NEEDLES[NEEDLE_LOREM], "lorem ipsum");
     }
 
     #[test]

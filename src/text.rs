@@ -16,13 +16,23 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        Self::new_in(text, Vec::with_capacity(text.len() / 40 + 1))
+    }
+
+    /// The same, writing into a vector that may be left from an earlier text.
+    pub fn new_in(text: &str, mut starts: Vec<usize>) -> Self {
+        starts.clear();
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex {
             starts,
             hint: std::cell::Cell::new(0),
         }
+    }
+
+    /// Gives the line starts back for reuse.
+    pub fn into_starts(self) -> Vec<usize> {
+        self.starts
     }
 
     /// 1-based line of a byte offset.
@@ -80,6 +90,18 @@ impl LineIndex {
 pub fn github_slug(text: &str) -> String {
     let text = text.trim();
     let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        // Most headings: no character to decode.
+        for &b in text.as_bytes() {
+            match b {
+                b' ' => out.push('-'),
+                b'-' | b'_' => out.push(b as char),
+                _ if b.is_ascii_alphanumeric() => out.push(b.to_ascii_lowercase() as char),
+                _ => {}
+            }
+        }
+        return out;
+    }
     for c in text.chars() {
         if c.is_ascii() {
             match c {
@@ -104,6 +126,13 @@ pub struct SlugCounter {
 }
 
 impl SlugCounter {
+    /// Room for `headings` anchors before the table grows.
+    pub fn with_capacity(headings: usize) -> Self {
+        SlugCounter {
+            seen: rustc_hash::FxHashMap::with_capacity_and_hasher(headings, Default::default()),
+        }
+    }
+
     pub fn next(&mut self, text: &str) -> String {
         let base = github_slug(text);
         let key = crate::words::word_hash(&base);
@@ -193,6 +222,12 @@ pub fn push_field_key(label: &str, out: &mut String) {
     let from = out.len();
     let mut depth = 0usize;
     let mut space = false;
+    if label.is_ascii() && !label.contains(['[', ']']) {
+        // Most labels: nothing to drop and no character to lower-case but ASCII ones.
+        push_collapsed(label, out);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
     for c in label.chars() {
         match c {
             '[' => depth += 1,
@@ -251,11 +286,41 @@ pub fn similarity_at_least(a: &str, b: &str, min: f32) -> Option<f32> {
 
 pub fn similarity(a: &str, b: &str) -> f32 {
     if a.is_ascii() && b.is_ascii() {
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        if short.len() <= 64 {
+            let total = a.len() + b.len();
+            if total == 0 {
+                return 1.0;
+            }
+            return 2.0 * lcs_len_ascii64(short.as_bytes(), long.as_bytes()) as f32 / total as f32;
+        }
         return lcs_ratio(a.as_bytes(), b.as_bytes());
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     lcs_ratio(&a, &b)
+}
+
+/// Length of the longest common subsequence of two ASCII strings, the first at most
+/// 64 bytes long, one machine word per character of the second (Hyyrö's bit-vector
+/// form of the dynamic programme `lcs_ratio` runs cell by cell).
+fn lcs_len_ascii64(a: &[u8], b: &[u8]) -> usize {
+    debug_assert!(a.len() <= 64);
+    let mut matches = [0u64; 128];
+    for (i, &c) in a.iter().enumerate() {
+        matches[usize::from(c & 0x7F)] |= 1 << i;
+    }
+    let mut v = u64::MAX;
+    for &c in b {
+        let u = v & matches[usize::from(c & 0x7F)];
+        v = v.wrapping_add(u) | (v - u);
+    }
+    let mask = if a.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << a.len()) - 1
+    };
+    (!v & mask).count_ones() as usize
 }
 
 fn lcs_ratio<T: PartialEq>(a: &[T], b: &[T]) -> f32 {
@@ -343,11 +408,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bit_vector_lcs_agrees_with_the_table() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..20_000 {
+            // Small alphabets make long common subsequences likely.
+            let alphabet = 1 + next(30) as u8;
+            let mut word = |max: u64| -> Vec<u8> {
+                (0..next(max + 1))
+                    .map(|_| b'a' + (next(u64::from(alphabet)) as u8))
+                    .collect()
+            };
+            let a = word(64);
+            let b = word(90);
+            let total = a.len() + b.len();
+            let want = if total == 0 { 1.0 } else { lcs_ratio(&a, &b) };
+            let got = similarity(
+                std::str::from_utf8(&a).unwrap(),
+                std::str::from_utf8(&b).unwrap(),
+            );
+            assert_eq!(got, want, "{a:?} {b:?}");
+            let got = similarity(
+                std::str::from_utf8(&b).unwrap(),
+                std::str::from_utf8(&a).unwrap(),
+            );
+            assert_eq!(got, want, "{b:?} {a:?}");
+        }
+    }
+
+    #[test]
     fn collapsing_treats_every_whitespace_alike() {
         for t in ["a\x0b b", " a\t\x0c b\r\n", "ä\x0bb  c", "\x0b"] {
             let reference = t.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(collapse_ws(t), reference, "{t:?}");
         }
+        // Every ASCII character, around each other: the ASCII paths of collapsing and
+        // of field keys agree with the general ones (a non-ASCII tail forces those).
+        let all: String = (0u8..128).flat_map(|b| [char::from(b), 'a', ' ']).collect();
+        let reference = all.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(collapse_ws(&all), reference);
+        let general = field_key(&format!("{all}é"));
+        assert_eq!(field_key(&all), general.trim_end_matches('é').trim_end());
+        assert_eq!(field_key("Funded by [optional]\x0b:"), "funded by :");
     }
 
     #[test]
@@ -397,6 +504,16 @@ mod tests {
         assert_eq!(c.next("Summary"), "summary-2");
         assert_eq!(c.next("Summary 3"), "summary-3");
         assert_eq!(c.next("Summary"), "summary-4");
+        // The ASCII path reads every ASCII character as the general one does.
+        let all: String = (1u8..128).map(char::from).collect();
+        assert_eq!(
+            github_slug(&all),
+            github_slug(&format!("{all}é")).trim_end_matches('é')
+        );
+        assert_eq!(
+            github_slug(&all),
+            "--0123456789abcdefghijklmnopqrstuvwxyz_abcdefghijklmnopqrstuvwxyz"
+        );
     }
 
     #[test]

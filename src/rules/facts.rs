@@ -59,25 +59,29 @@ impl Facts {
             field: Vec::with_capacity(n),
         };
         let mut scratch = crate::instructions::MatchScratch::default();
+        // Generic markers are looked for once over all blocks' text, not block by block.
+        let mut generic = Vec::new();
+        spec.matcher.generic_markers(&card.plain, &mut generic);
+        let mut next_generic = 0;
         for b in &card.blocks {
             let text = card.block_text(b);
             let start = f.hits.len();
-            // One pass over the block reads its words for both the placeholder scan and
-            // the instruction index; only prose can repeat an instruction.
-            let prose = matches!(b.kind, BlockKind::Paragraph | BlockKind::Item);
-            let ins = &spec.instructions;
-            if prose {
-                ins.begin(&mut scratch);
-                spec.matcher
-                    .scan(text, false, &mut f.hits, |w| ins.word(w, &mut scratch));
-            } else {
-                spec.matcher
-                    .scan(text, b.kind == BlockKind::Cell, &mut f.hits, |_| {});
+            let from = next_generic;
+            while next_generic < generic.len() && generic[next_generic].start < b.text.end {
+                next_generic += 1;
             }
+            spec.matcher.scan(
+                text,
+                b.kind == BlockKind::Cell,
+                &generic[from..next_generic],
+                b.text.start,
+                &mut f.hits,
+            );
             f.hit_ranges.push(start..f.hits.len());
             let field = field_at(b, text);
-            let tt = if prose {
-                ins.finish(text, b.emphasized, &mut scratch)
+            // Only prose can repeat an instruction.
+            let tt = if matches!(b.kind, BlockKind::Paragraph | BlockKind::Item) {
+                spec.instructions.find(text, b.emphasized, &mut scratch)
             } else {
                 None
             };
