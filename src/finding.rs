@@ -167,6 +167,36 @@ impl Draft {
     }
 }
 
+/// `format!` for the texts of findings, written once into a string of the right size:
+/// `format!` grows its string as it writes, one or two reallocations per message,
+/// which cost more than the formatting itself.
+pub fn exact_format(args: std::fmt::Arguments) -> String {
+    struct Measure(usize);
+    impl std::fmt::Write for Measure {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    if let Some(s) = args.as_str() {
+        return s.to_string();
+    }
+    let mut measure = Measure(0);
+    // Writing into a `Measure` or a `String` cannot fail.
+    let _ = std::fmt::write(&mut measure, args);
+    let mut out = String::with_capacity(measure.0);
+    let _ = std::fmt::write(&mut out, args);
+    out
+}
+
+/// `format!` through `exact_format`.
+macro_rules! message {
+    ($($arg:tt)*) => {
+        $crate::finding::exact_format(format_args!($($arg)*))
+    };
+}
+pub(crate) use message;
+
 /// `format!("{v:016x}")`, which is measurably slow once per finding.
 fn hex16(v: u64) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -212,6 +242,18 @@ impl Counts {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn messages_are_formatted_as_format_does() {
+        let (a, b) = ("Model Description", 3);
+        assert_eq!(
+            message!("The field **{a}:** is missing ({b} of {b:>4}) {:?}", "x"),
+            format!("The field **{a}:** is missing ({b} of {b:>4}) {:?}", "x")
+        );
+        assert_eq!(message!("plain"), "plain");
+        let m = message!("{a} {a}");
+        assert_eq!(m.capacity(), m.len());
+    }
+
     #[test]
     fn hex_is_sixteen_lower_digits() {
         for v in [0u64, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {

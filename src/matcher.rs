@@ -128,8 +128,14 @@ impl PlaceholderMatcher {
     /// overlap itself or another, so searching them one by one finds what a joint
     /// search would.
     pub fn generic_markers(&self, text: &str, out: &mut Vec<Range<usize>>) {
+        thread_local! {
+            // The lower-cased text, kept for the next card.
+            static LOWER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
         let bytes = text.as_bytes();
-        let lower = bytes.to_ascii_lowercase();
+        let mut lower = LOWER.take();
+        lower.clear();
+        lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
         let from = out.len();
         for (needle, finder) in self.generic.iter().enumerate() {
             let hay = if needle >= NEEDLE_DECIMALS {
@@ -143,6 +149,9 @@ impl PlaceholderMatcher {
             }
         }
         out[from..].sort_unstable_by_key(|r| r.start);
+        if lower.capacity() <= 1 << 20 {
+            LOWER.set(lower);
+        }
     }
 
     /// Appends the hits in `text`, one block, to `out` (in order, without overlaps).

@@ -2,7 +2,7 @@
 //! and `empty-field` (a label with nothing after it).
 
 use super::Context;
-use crate::finding::Draft;
+use crate::finding::{message, Draft};
 use crate::text::push_field_key;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -48,14 +48,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     let hint = f
                         .hint
                         .as_deref()
-                        .map(|h| format!(" ({h})"))
+                        .map(|h| message!(" ({h})"))
                         .unwrap_or_default();
                     let h = &card.headings[c];
                     out.push(
                         Draft::new(
                             "missing-field",
                             h.line,
-                            format!(
+                            message!(
                                 "The field **{}:** is missing from `{}`. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
                                 f.label,
                                 ctx.heading_display(c),
@@ -78,13 +78,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                         let hint = f
                             .hint
                             .as_deref()
-                            .map(|h| format!(" ({h})"))
+                            .map(|h| message!(" ({h})"))
                             .unwrap_or_default();
                         out.push(
                             Draft::new(
                                 "empty-field",
                                 b.line,
-                                format!(
+                                message!(
                                     "The field **{}:** is empty. Write the information after the colon{hint}, or “Not applicable” and why.",
                                     fa.label(text)
                                 ),

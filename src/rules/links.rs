@@ -2,7 +2,7 @@
 //! and `broken-link` (a relative link or image whose file does not exist).
 
 use super::Context;
-use crate::finding::Draft;
+use crate::finding::{message, Draft};
 use crate::text::similarity_at_least;
 use rustc_hash::FxHashSet as HashSet;
 
@@ -53,7 +53,7 @@ fn anchor(
     // A link to a template section whose heading is missing or renamed is fixed by
     // fixing the heading, not the link.
     if let Some(s) = ctx.spec.sections.iter().find(|s| s.slug == decoded) {
-        d.message = format!(
+        d.message = message!(
             "The link `#{frag}` points to the section `{}`, but no heading in this card has that anchor. Add or rename the heading to match the template; the link will then work.",
             s.heading_line()
         );
@@ -71,17 +71,17 @@ fn anchor(
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
         Some((_, slug)) => {
-            d.message = format!(
+            d.message = message!(
                 "The link `#{frag}` matches no heading in this card. Did you mean `#{slug}`? GitHub makes a heading's anchor from its text: lower case, spaces as `-`, punctuation dropped."
             );
             let line_text = ctx.card.line_text(line);
-            let needle = format!("(#{frag})");
+            let needle = message!("(#{frag})");
             if line_text.contains(&needle) {
-                d = d.suggestion(line_text.replacen(&needle, &format!("(#{slug})"), 1));
+                d = d.suggestion(line_text.replacen(&needle, &message!("(#{slug})"), 1));
             }
         }
         None => {
-            d.message = format!(
+            d.message = message!(
                 "The link `#{frag}` matches no heading in this card. Point it at an existing heading (GitHub's anchor: the heading text in lower case, spaces as `-`, punctuation dropped) or remove it."
             );
         }
@@ -128,7 +128,7 @@ fn relative(
                 Draft::new(
                     "broken-link",
                     line,
-                    format!("The {what} `{dest}` points outside the repository. Link to a file inside the repository, or use a full https:// address."),
+                    message!("The {what} `{dest}` points outside the repository. Link to a file inside the repository, or use a full https:// address."),
                 )
                 .section_opt(ctx.section_name(section))
                 .subject(dest.to_string()),
@@ -144,7 +144,7 @@ fn relative(
             Draft::new(
                 "broken-link",
                 line,
-                format!(
+                message!(
                     "The {what} `{dest}` points to `{resolved}`, which does not exist. Add the file to your pull request, or correct the path (it is relative to the card's folder)."
                 ),
             )

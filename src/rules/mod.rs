@@ -192,7 +192,7 @@ impl<'a> Context<'a> {
     /// The heading as the card writes it, for messages: `## Model Description`.
     pub fn heading_display(&self, h: usize) -> String {
         let hd = &self.card.headings[h];
-        format!("{} {}", "#".repeat(hd.level as usize), hd.text)
+        crate::finding::message!("{} {}", "#".repeat(hd.level as usize), hd.text)
     }
 }
 

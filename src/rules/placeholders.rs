@@ -2,7 +2,7 @@
 //! and `template-text` (the template's instructions and examples, kept nearly verbatim).
 
 use super::Context;
-use crate::finding::Draft;
+use crate::finding::{message, Draft};
 use crate::matcher::PlaceholderKind;
 use crate::text::ellipsize;
 use std::collections::BTreeMap;
@@ -64,15 +64,15 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         let quoted: Vec<String> = lh
             .texts
             .iter()
-            .map(|t| format!("“{}”", ellipsize(t, 60)))
+            .map(|t| message!("“{}”", ellipsize(t, 60)))
             .collect();
         let what = if quoted.len() == 1 {
-            format!("{} is a placeholder", quoted[0])
+            message!("{} is a placeholder", quoted[0])
         } else {
-            format!("{} are placeholders", quoted.join(", "))
+            message!("{} are placeholders", quoted.join(", "))
         };
         let place = match &lh.field {
-            Some(f) => format!(" in the field **{f}:**"),
+            Some(f) => message!(" in the field **{f}:**"),
             None => String::new(),
         };
         let numeric = lh
@@ -82,7 +82,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         let fix = if numeric {
             "Enter the measured values (for example `0.87 ± 0.03`), or remove the row if you did not measure it.".to_string()
         } else if let Some(h) = &lh.hint {
-            format!("Replace it with your model's information ({h}), or write “Not applicable” and why.")
+            message!("Replace it with your model's information ({h}), or write “Not applicable” and why.")
         } else if lh.any_generic && !lh.any_template {
             "It marks unfinished text: write the information, or “Not applicable” and why."
                 .to_string()
@@ -92,7 +92,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         };
         let line_text = card.line_text(line).trim().to_string();
         out.push(
-            Draft::new("placeholder", line, format!("{what}{place}. {fix}"))
+            Draft::new("placeholder", line, message!("{what}{place}. {fix}"))
                 .section_opt(ctx.section_name(lh.section))
                 .field_opt(lh.field)
                 .subject(line_text),
@@ -127,7 +127,7 @@ fn template_text(ctx: &Context, out: &mut Vec<Draft>) {
             Draft::new(
                 "template-text",
                 b.line,
-                format!(
+                message!(
                     "This is the template's {kind} text (“{quoted}”), not information about your model. Replace it with your own text, or delete it."
                 ),
             )

@@ -4,7 +4,7 @@
 
 use super::{Context, MatchKind};
 use crate::card::Heading;
-use crate::finding::Draft;
+use crate::finding::{message, Draft};
 use crate::text::ellipsize;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -17,7 +17,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
 
 fn quote_instruction(ctx: &Context, si: usize) -> String {
     match &ctx.spec.sections[si].instruction {
-        Some(i) => format!(
+        Some(i) => message!(
             " The template asks: “{}”",
             ellipsize(i.trim_matches(|c| c == '*' || c == '_'), 160)
         ),
@@ -45,7 +45,7 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
                 Draft::new(
                     "missing-section",
                     line,
-                    format!(
+                    message!(
                         "The card has no title. Start it with a level-{} heading naming the model (the template's `{}`), e.g. `{} Nuclei segmentation U-Net`.",
                         s.level,
                         s.heading_line(),
@@ -62,7 +62,7 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
         let (line, where_) = match next {
             Some((n, c)) => (
                 ctx.card.headings[c].line,
-                format!("here, before `{}`", ctx.spec.sections[n].heading_line()),
+                message!("here, before `{}`", ctx.spec.sections[n].heading_line()),
             ),
             None => (last_line, "at the end of the card".to_string()),
         };
@@ -71,18 +71,18 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
             .iter()
             .enumerate()
             .filter(|(ci, c)| c.parent == Some(si) && o.spec_to_card[*ci].is_none() && !c.optional)
-            .map(|(_, c)| format!("`{}`", c.heading_line()))
+            .map(|(_, c)| message!("`{}`", c.heading_line()))
             .collect();
         let with = if children.is_empty() {
             String::new()
         } else {
-            format!(" with its subsections {}", children.join(", "))
+            message!(" with its subsections {}", children.join(", "))
         };
         out.push(
             Draft::new(
                 "missing-section",
                 line,
-                format!(
+                message!(
                     "The section `{}` is missing. Add it {where_}{with}, and fill it in.{}",
                     s.heading_line(),
                     quote_instruction(ctx, si)
@@ -104,9 +104,9 @@ fn rewrite_heading(ctx: &Context, h: &Heading, level: u8, text: Option<&str>) ->
         let rest = trimmed.trim_start_matches('#').trim();
         let rest = rest.trim_end_matches('#').trim_end();
         let body = text.unwrap_or(rest);
-        Some(format!("{hashes} {body}"))
+        Some(message!("{hashes} {body}"))
     } else if h.end_line > h.line && !trimmed.is_empty() {
-        Some(format!("{hashes} {}", text.unwrap_or(&h.text)))
+        Some(message!("{hashes} {}", text.unwrap_or(&h.text)))
     } else {
         None
     }
@@ -122,7 +122,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 let mut d = Draft::new(
                     "renamed-section",
                     h.line,
-                    format!(
+                    message!(
                         "The heading `{}` should be named exactly as in the template: `{}`. Rename it, so the table of contents and the hub's tools find it.",
                         ctx.heading_display(c),
                         s.heading_line()
@@ -140,12 +140,12 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 let mut d = Draft::new(
                     "heading-level",
                     h.line,
-                    format!(
+                    message!(
                         "`{}` is a level-{} heading, but the template has it at level {} (`{}`). Use {} `#`.",
                         ctx.heading_display(c),
                         h.level,
                         s.level,
-                        if s.title_slot { format!("{} …", "#".repeat(s.level as usize)) } else { s.heading_line() },
+                        if s.title_slot { message!("{} …", "#".repeat(s.level as usize)) } else { s.heading_line() },
                         s.level
                     ),
                 )
@@ -186,7 +186,7 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
                 && !flagged.contains(&ctx.outline.spec_to_card[p].unwrap())
         });
         let hint = match prev {
-            Some(p) => format!(" Move it after `{}`.", ctx.spec.sections[p].heading_line()),
+            Some(p) => message!(" Move it after `{}`.", ctx.spec.sections[p].heading_line()),
             None => " Move it up, before the other sections.".to_string(),
         };
         let h = &ctx.card.headings[c];
@@ -194,7 +194,7 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
             Draft::new(
                 "section-order",
                 h.line,
-                format!(
+                message!(
                     "`{}` is out of the template's order.{hint} Every card keeps the template's order so readers find sections in the same place.",
                     ctx.heading_display(c)
                 ),
@@ -214,7 +214,7 @@ fn duplicates(ctx: &Context, out: &mut Vec<Draft>) {
             Draft::new(
                 "duplicate-section",
                 h.line,
-                format!(
+                message!(
                     "`{}` appears a second time (first on line {}). Merge the two sections into one.",
                     ctx.heading_display(c),
                     ctx.card.headings[first].line
@@ -263,7 +263,7 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
             Draft::new(
                 "empty-section",
                 h.line,
-                format!(
+                message!(
                     "The section `{}` has no content yet (template instructions, placeholders and comments do not count). Write it for your model, or say why it does not apply.{}",
                     ctx.heading_display(c),
                     quote_instruction(ctx, si)

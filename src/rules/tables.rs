@@ -2,7 +2,7 @@
 //! pads short rows and drops extra cells, so the raw row text is what is counted.
 
 use super::Context;
-use crate::finding::Draft;
+use crate::finding::{message, Draft};
 use crate::template::split_row;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -32,11 +32,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                 "table-shape",
                 line,
                 if cells < header {
-                    format!(
+                    message!(
                         "This table row has {cells} cell(s) but the header has {header}: GitHub fills the gap with empty cells, so values may sit in the wrong column. Add the missing cells (an empty cell is `| |`)."
                     )
                 } else {
-                    format!(
+                    message!(
                         "This table row has {cells} cells but the header has {header}: GitHub drops the extra cells, so their values disappear. Add columns to the header, or merge the extra cells."
                     )
                 },
@@ -46,7 +46,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
             if cells < header && raw_text.trim_end().ends_with('|') {
                 let line_text = card.line_text(line);
                 let pad = " |".repeat(header - cells);
-                d = d.suggestion(format!("{}{pad}", line_text.trim_end()));
+                d = d.suggestion(message!("{}{pad}", line_text.trim_end()));
             }
             out.push(d);
         }
