@@ -395,12 +395,25 @@ impl Fnv {
 
 /// Shortens text for a message, on a character boundary.
 pub fn ellipsize(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    push_ellipsized(text, max_chars, &mut out);
+    out
+}
+
+/// Appends `ellipsize(text, max_chars)` to `out`.
+pub fn push_ellipsized(text: &str, max_chars: usize, out: &mut String) {
     let t = text.trim();
-    if t.chars().count() <= max_chars {
-        return t.to_string();
+    // No more bytes than the limit: no more characters either.
+    if t.len() <= max_chars || t.chars().count() <= max_chars {
+        out.push_str(t);
+        return;
     }
-    let cut: String = t.chars().take(max_chars.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
+    let cut = t
+        .char_indices()
+        .nth(max_chars.saturating_sub(1))
+        .map_or(t.len(), |(i, _)| i);
+    out.push_str(t[..cut].trim_end());
+    out.push('…');
 }
 
 #[cfg(test)]

@@ -125,13 +125,74 @@ fn run_end(bytes: &[u8], mut i: usize, class: u8) -> usize {
 }
 
 /// Calls `f` for each word of `text`, in order.
+///
+/// While the text is ASCII, it is read eight bytes at a time: one mask of letters and
+/// digits per chunk gives every word start and end in it. At the first chunk with a
+/// multi-byte character the general reader takes over.
 #[inline(always)]
 pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let n = bytes.len();
-    // Lower-cased words with non-ASCII letters are built here (rare).
+    let mut base = 0;
+    let mut start = 0;
+    let mut in_word = false;
+    // The high bit of byte 0 when the last byte of the previous chunk was a letter or digit.
+    let mut carry = 0u64;
+    while base < n {
+        let x = if base + 8 <= n {
+            u64::from_le_bytes(bytes[base..base + 8].try_into().expect("8 bytes"))
+        } else {
+            // The tail, padded with spaces: a word reaching the end ends at `n`.
+            let mut last = [b' '; 8];
+            last[..n - base].copy_from_slice(&bytes[base..]);
+            u64::from_le_bytes(last)
+        };
+        if x & HIGH != 0 {
+            let from = if in_word { start } else { base };
+            return for_each_word_from(text, from, f);
+        }
+        let alnum = alnum_bits(x);
+        // Where a byte differs from the one before it, a word starts or ends; starts and
+        // ends alternate.
+        let mut edges = (alnum ^ ((alnum << 8) | carry)) & HIGH;
+        while edges != 0 {
+            let at = base + (edges.trailing_zeros() / 8) as usize;
+            if in_word {
+                f(Word {
+                    hash: hash_word_at(bytes, start, at, 0x2020_2020_2020_2020),
+                    len: at - start,
+                    start,
+                    end: at,
+                });
+            } else {
+                start = at;
+            }
+            in_word = !in_word;
+            edges &= edges - 1;
+        }
+        carry = (alnum >> 56) & 0x80;
+        base += 8;
+    }
+    if in_word {
+        f(Word {
+            hash: hash_word_at(bytes, start, n, 0x2020_2020_2020_2020),
+            len: n - start,
+            start,
+            end: n,
+        });
+    }
+}
+
+/// `for_each_word` for the words from byte `from` on (a character boundary, at a word
+/// start or between words), any text.
+#[inline(never)]
+fn for_each_word_from(text: &str, from: usize, mut f: impl FnMut(Word)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // Lower-cased words with non-ASCII letters are built here.
     let mut buf = String::new();
-    let mut i = 0;
+    let mut i = from;
     loop {
         i = run_end(bytes, i, SEP);
         if i >= n {
@@ -249,6 +310,18 @@ mod tests {
             "日本語のテキスト and 中文",
             "\u{301}e\u{301} \u{200b}zero\u{200b}width",
             "tab\tsep\r\nline",
+            // Words across and exactly at eight-byte chunk edges, and multi-byte
+            // characters after long ASCII runs, inside words and at chunk edges.
+            "abcdefgh",
+            "abcdefg hijklmno",
+            "abcdefghijklmnopqrstuvwxyz0123456789 x",
+            "1234567 89abcdef ghijklmn op",
+            "abcdefgé",
+            "abcdefghé and more words",
+            "a b c d e f g h i j k l m n o p q r s t u v w x y z ä",
+            "        leading spaces then words ±0.1",
+            "x",
+            "",
         ];
         for t in samples {
             assert_eq!(words(t), reference(t), "{t}");

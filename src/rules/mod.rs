@@ -251,29 +251,33 @@ pub fn check_text(
 /// Attaches path and configured severity, drops rules switched off, orders by line,
 /// and makes fingerprints unique within the file (the nth identical finding gets `-n`).
 fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
-    let mut drafts: Vec<(Draft, Severity)> = drafts
-        .into_iter()
-        .filter_map(|d| match cfg.level(d.rule) {
+    // Sorted as small keys, not as drafts: a draft is a dozen words, and moving drafts
+    // around was most of the cost of ordering an unfilled template's 150 findings.
+    // The draft's index ends each key, so ties keep the order the rules gave them.
+    let mut order: Vec<(usize, &'static str, usize, usize, Severity)> = drafts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| match cfg.level(d.rule) {
             Level::Off => None,
-            Level::On(sev) => Some((d, sev)),
+            Level::On(sev) => Some((d.line, d.rule, d.end_line.max(d.line), i, sev)),
         })
         .collect();
-    // Stable, so findings that tie keep the order the rules gave them.
-    drafts.sort_by_key(|(d, _)| (d.line, d.rule, d.end_line.max(d.line)));
+    order.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
+    let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let mut seen: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
-    drafts
-        .into_iter()
-        .map(|(d, sev)| {
-            let fp = d.fingerprint(path);
-            let mut f = d.finish_with(path, sev, fp);
-            let n = seen.entry(fp).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                f.fingerprint = format!("{}-{}", f.fingerprint, n);
-            }
-            f
-        })
-        .collect()
+    let mut out = Vec::with_capacity(order.len());
+    for (_, _, _, i, sev) in order {
+        let Some(d) = drafts[i].take() else { continue };
+        let fp = d.fingerprint(path);
+        let mut f = d.finish_with(path, sev, fp);
+        let n = seen.entry(fp).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.fingerprint = format!("{}-{}", f.fingerprint, n);
+        }
+        out.push(f);
+    }
+    out
 }
 
 #[cfg(test)]

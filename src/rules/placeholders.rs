@@ -4,7 +4,7 @@
 use super::Context;
 use crate::finding::{message, Draft};
 use crate::matcher::PlaceholderKind;
-use crate::text::ellipsize;
+use crate::text::{ellipsize, push_ellipsized};
 use std::collections::BTreeMap;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -61,38 +61,50 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         }
     }
     for (line, lh) in by_line {
-        let quoted: Vec<String> = lh
-            .texts
-            .iter()
-            .map(|t| message!("“{}”", ellipsize(t, 60)))
-            .collect();
-        let what = if quoted.len() == 1 {
-            message!("{} is a placeholder", quoted[0])
+        // The message is written piece by piece into one string: an unfilled template
+        // has a hundred of these.
+        let mut msg = String::with_capacity(200);
+        for (k, t) in lh.texts.iter().enumerate() {
+            if k > 0 {
+                msg.push_str(", ");
+            }
+            msg.push('“');
+            push_ellipsized(t, 60, &mut msg);
+            msg.push('”');
+        }
+        msg.push_str(if lh.texts.len() == 1 {
+            " is a placeholder"
         } else {
-            message!("{} are placeholders", quoted.join(", "))
-        };
-        let place = match &lh.field {
-            Some(f) => message!(" in the field **{f}:**"),
-            None => String::new(),
-        };
+            " are placeholders"
+        });
+        if let Some(f) = &lh.field {
+            msg.push_str(" in the field **");
+            msg.push_str(f);
+            msg.push_str(":**");
+        }
+        msg.push_str(". ");
         let numeric = lh
             .texts
             .iter()
             .all(|t| t.to_ascii_uppercase().contains(".X"));
-        let fix = if numeric {
-            "Enter the measured values (for example `0.87 ± 0.03`), or remove the row if you did not measure it.".to_string()
+        if numeric {
+            msg.push_str("Enter the measured values (for example `0.87 ± 0.03`), or remove the row if you did not measure it.");
         } else if let Some(h) = &lh.hint {
-            message!("Replace it with your model's information ({h}), or write “Not applicable” and why.")
+            msg.push_str("Replace it with your model's information (");
+            msg.push_str(h);
+            msg.push_str("), or write “Not applicable” and why.");
         } else if lh.any_generic && !lh.any_template {
-            "It marks unfinished text: write the information, or “Not applicable” and why."
-                .to_string()
+            msg.push_str(
+                "It marks unfinished text: write the information, or “Not applicable” and why.",
+            );
         } else {
-            "Replace it with your model's information, or write “Not applicable” and why."
-                .to_string()
-        };
+            msg.push_str(
+                "Replace it with your model's information, or write “Not applicable” and why.",
+            );
+        }
         let line_text = card.line_text(line).trim().to_string();
         out.push(
-            Draft::new("placeholder", line, message!("{what}{place}. {fix}"))
+            Draft::new("placeholder", line, msg)
                 .section_opt(ctx.section_name(lh.section))
                 .field_opt(lh.field)
                 .subject(line_text),
