@@ -166,6 +166,22 @@ pub fn normalize_words(text: &str, out: &mut String) {
 fn for_each_normalized_char(text: &str, mut emit: impl FnMut(char)) {
     let mut any = false;
     let mut pending_space = false;
+    if text.is_ascii() {
+        // The same steps on bytes: no character to decode or lower-case beyond ASCII.
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && any {
+                    emit(' ');
+                }
+                pending_space = false;
+                any = true;
+                emit(char::from(b.to_ascii_lowercase()));
+            } else {
+                pending_space = true;
+            }
+        }
+        return;
+    }
     for c in text.chars() {
         if c.is_alphanumeric() {
             if pending_space && any {
@@ -385,8 +401,12 @@ impl Fnv {
     pub fn normalized_part(&mut self, text: &str) {
         let mut buf = [0u8; 4];
         for_each_normalized_char(text, |c| {
-            for &b in c.encode_utf8(&mut buf).as_bytes() {
-                self.byte(b);
+            if c.is_ascii() {
+                self.byte(c as u8);
+            } else {
+                for &b in c.encode_utf8(&mut buf).as_bytes() {
+                    self.byte(b);
+                }
             }
         });
         self.byte(0x1f);
@@ -527,6 +547,42 @@ mod tests {
             github_slug(&all),
             "--0123456789abcdefghijklmnopqrstuvwxyz_abcdefghijklmnopqrstuvwxyz"
         );
+    }
+
+    #[test]
+    fn normalisation_of_ascii_text_is_the_general_one() {
+        // The general reading, character by character (what the ASCII path shortens).
+        fn reference(text: &str) -> String {
+            let mut out = String::new();
+            let mut pending = false;
+            for c in text.chars() {
+                if c.is_alphanumeric() {
+                    if pending && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    pending = false;
+                    out.extend(c.to_lowercase());
+                } else {
+                    pending = true;
+                }
+            }
+            out
+        }
+        let all: String = (0u8..128)
+            .flat_map(|b| [char::from(b), 'Q', char::from(b)])
+            .collect();
+        for t in [
+            all.as_str(),
+            "  *Provide* basic_details, v2.0!  ",
+            "",
+            "...",
+        ] {
+            assert_eq!(normalized(t), reference(t), "{t:?}");
+            let (mut a, mut b) = (Fnv::default(), Fnv::default());
+            a.normalized_part(t);
+            b.part(&reference(t));
+            assert_eq!(a.0, b.0, "{t:?}");
+        }
     }
 
     #[test]
