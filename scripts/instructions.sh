@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Instructions (valgrind callgrind, exact and repeatable) of one check of the 1000-card
+# bench corpus against a bare pulldown-cmark pass over the same cards; reading the files
+# is counted once and subtracted. Needs valgrind; `cargo bench --bench check` writes the
+# corpus. Usage: scripts/instructions.sh [good|broken|template|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=target/bench-corpus-1000
+[[ -d $corpus ]] || cargo bench --bench check >/dev/null
+cargo build --quiet --profile profiling --example phases
+count() {
+  SET="${1:-all}" valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    target/profiling/examples/phases "$corpus" "$2" 2>&1 | awk '/Collected/ { print $4 }'
+}
+set_="${1:-all}"
+none=$(count "$set_" none)
+bare=$(count "$set_" bare)
+parse=$(count "$set_" parse)
+full=$(count "$set_" full)
+awk -v n="$none" -v b="$bare" -v p="$parse" -v f="$full" 'BEGIN {
+  b -= n; p -= n; f -= n
+  printf "bare parse %d M, card model %d M (%.2fx), all rules %d M (%.2fx the bare parse)\n",
+    b / 1e6, p / 1e6, p / b, f / 1e6, f / b }'
