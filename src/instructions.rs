@@ -166,9 +166,8 @@ impl Instructions {
         self.finish(text, emphasized, s)
     }
 
-    /// Starts reading a block: `word` for each of its words, then `finish`. Lets the
-    /// placeholder scan and this matcher share one pass over the block.
-    pub fn begin(&self, s: &mut MatchScratch) {
+    /// Starts reading a block: `word` for each of its words, then `finish`.
+    fn begin(&self, s: &mut MatchScratch) {
         s.block = s.block.wrapping_add(1);
         if s.block == 0 {
             // The stamps wrapped: forget them all once.
@@ -185,7 +184,7 @@ impl Instructions {
     }
 
     #[inline(always)]
-    pub fn word(&self, w: Word, s: &mut MatchScratch) {
+    fn word(&self, w: Word, s: &mut MatchScratch) {
         s.words += 1;
         s.seq = seq_step(s.seq, w.hash);
         if w.len < INDEX_WORD_LEN {
@@ -213,7 +212,7 @@ impl Instructions {
         }
     }
 
-    pub fn finish(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
+    fn finish(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
         if s.words == 0 {
             return None;
         }

@@ -1,6 +1,6 @@
-//! Words of prose as the template-text and placeholder rules read them: runs of
-//! letters and digits, lower-cased; everything else separates words. One pass over a
-//! block's bytes yields each word's hash and place, so both rules share one read.
+//! Words of prose as the template-text index reads them: runs of letters and digits,
+//! lower-cased; everything else separates words. One pass over a block's bytes yields
+//! each word's hash and place.
 
 /// One word of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

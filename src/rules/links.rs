@@ -75,9 +75,9 @@ fn anchor(
                 "The link `#{frag}` matches no heading in this card. Did you mean `#{slug}`? GitHub makes a heading's anchor from its text: lower case, spaces as `-`, punctuation dropped."
             );
             let line_text = ctx.card.line_text(line);
-            let needle = message!("(#{frag})");
+            let needle = format!("(#{frag})");
             if line_text.contains(&needle) {
-                d = d.suggestion(line_text.replacen(&needle, &message!("(#{slug})"), 1));
+                d = d.suggestion(line_text.replacen(&needle, &format!("(#{slug})"), 1));
             }
         }
         None => {
