@@ -235,8 +235,9 @@ fn check_one(
         },
         ReadOutcome::Refused(why) => (unreadable(cfg, &rule_path, why.clone(), "symlink"), None),
     };
+    let shown_path: std::sync::Arc<str> = shown.as_str().into();
     for f in &mut findings {
-        f.path.clone_from(&shown);
+        f.path = std::sync::Arc::clone(&shown_path);
     }
     Ok(Checked {
         shown,

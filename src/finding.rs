@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,11 +61,13 @@ impl FailOn {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule's id, one of `rules::RULES`.
+    pub rule: &'static str,
     pub severity: Severity,
-    pub path: String,
+    /// Shared by the findings of one file.
+    pub path: Arc<str>,
     pub line: usize,
     pub end_line: usize,
     pub message: String,
@@ -74,7 +77,27 @@ pub struct Finding {
     pub suggestion: Option<String>,
     /// Identifies the finding across pushes: rule, path, section, field and the
     /// offending text, never the line number.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
+}
+
+/// A finding's identity across pushes, written as 16 hex digits, with `-n` for the
+/// nth finding of one file that hashes the same. Kept as numbers until written: a
+/// string per finding cost more than finding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint {
+    pub hash: u64,
+    /// 1 for the first finding with this hash in its file, 2 for the second…
+    pub repeat: u32,
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.hash)?;
+        if self.repeat > 1 {
+            write!(f, "-{}", self.repeat)?;
+        }
+        Ok(())
+    }
 }
 
 /// A finding as a rule produces it, before the path and severity are attached.
@@ -136,7 +159,7 @@ impl Draft {
 
     pub fn finish(self, path: &str, severity: Severity) -> Finding {
         let fp = self.fingerprint(path);
-        self.finish_with(path, severity, fp)
+        self.finish_with(&Arc::from(path), severity, fp)
     }
 
     /// The fingerprint: rule, path, section, field and the subject's normalised
@@ -151,18 +174,21 @@ impl Draft {
         h.0
     }
 
-    pub(crate) fn finish_with(self, path: &str, severity: Severity, fp: u64) -> Finding {
+    pub(crate) fn finish_with(self, path: &Arc<str>, severity: Severity, fp: u64) -> Finding {
         Finding {
-            rule: self.rule.to_string(),
+            rule: self.rule,
             severity,
-            path: path.to_string(),
+            path: Arc::clone(path),
             line: self.line,
             end_line: self.end_line.max(self.line),
             message: self.message,
             section: self.section,
             field: self.field,
             suggestion: self.suggestion,
-            fingerprint: hex16(fp),
+            fingerprint: Fingerprint {
+                hash: fp,
+                repeat: 1,
+            },
         }
     }
 }
@@ -196,16 +222,6 @@ macro_rules! message {
     };
 }
 pub(crate) use message;
-
-/// `format!("{v:016x}")`, which is measurably slow once per finding.
-fn hex16(v: u64) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(16);
-    for i in (0..16).rev() {
-        out.push(DIGITS[((v >> (i * 4)) & 0xf) as usize] as char);
-    }
-    out
-}
 
 /// Counts per severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,9 +271,12 @@ mod tests {
     }
 
     #[test]
-    fn hex_is_sixteen_lower_digits() {
+    fn fingerprints_are_written_as_sixteen_hex_digits_and_a_repeat() {
         for v in [0u64, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
-            assert_eq!(super::hex16(v), format!("{v:016x}"));
+            let fp = super::Fingerprint { hash: v, repeat: 1 };
+            assert_eq!(fp.to_string(), format!("{v:016x}"));
+            let fp = super::Fingerprint { hash: v, repeat: 3 };
+            assert_eq!(fp.to_string(), format!("{v:016x}-3"));
         }
     }
 

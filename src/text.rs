@@ -224,14 +224,51 @@ pub fn field_key(label: &str) -> String {
 /// Appends `field_key(label)` to `out`.
 pub fn push_field_key(label: &str, out: &mut String) {
     let from = out.len();
-    let mut depth = 0usize;
-    let mut space = false;
-    if label.is_ascii() && !label.contains(['[', ']']) {
-        // Most labels: nothing to drop and no character to lower-case but ASCII ones.
-        push_collapsed(label, out);
+    // Most labels are printable ASCII words with single spaces between them and
+    // nothing to drop: their key is the label in lower case, copied at once.
+    let bytes = label.as_bytes();
+    let simple = !bytes.is_empty()
+        && bytes[0] != b' '
+        && bytes[bytes.len() - 1] != b' '
+        && bytes.iter().zip(&bytes[1..]).all(|(&a, &b)| {
+            matches!(b, 0x21..=0x7E) && b != b'[' && b != b']' || b == b' ' && a != b' '
+        })
+        && matches!(bytes[0], 0x21..=0x7E)
+        && bytes[0] != b'['
+        && bytes[0] != b']';
+    if simple {
+        out.push_str(label);
         out[from..].make_ascii_lowercase();
         return;
     }
+    // Other ASCII labels, byte by byte. At the first byte that is not ASCII or is a
+    // bracket, what was written is taken back and the general reading below runs.
+    out.reserve(label.len());
+    let mut space = false;
+    let mut ascii = true;
+    for &b in label.as_bytes() {
+        match b {
+            // `char::is_whitespace` on ASCII (0x0B, vertical tab, included).
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => space = true,
+            b'[' | b']' | 0x80.. => {
+                ascii = false;
+                break;
+            }
+            _ => {
+                if space && out.len() > from {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
+    }
+    if ascii {
+        return;
+    }
+    out.truncate(from);
+    let mut depth = 0usize;
+    let mut space = false;
     for c in label.chars() {
         match c {
             '[' => depth += 1,
@@ -476,6 +513,32 @@ mod tests {
         let general = field_key(&format!("{all}é"));
         assert_eq!(field_key(&all), general.trim_end_matches('é').trim_end());
         assert_eq!(field_key("Funded by [optional]\x0b:"), "funded by :");
+        // Without brackets the byte reading keeps what it wrote.
+        let plain: String = all.chars().filter(|c| !matches!(c, '[' | ']')).collect();
+        let general = field_key(&format!("{plain}é"));
+        assert_eq!(field_key(&plain), general.trim_end_matches('é').trim_end());
+        // Appended after other keys, and taken back when a bracket turns up late.
+        let mut keys = String::from("license");
+        push_field_key(" Funded  BY [optional]", &mut keys);
+        push_field_key("Ab\tC", &mut keys);
+        push_field_key("Developed By", &mut keys);
+        assert_eq!(keys, "licensefunded byab cdeveloped by");
+        // Every pair of ASCII characters, each way through (the simple labels' copy,
+        // the byte reading, the general reading).
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                let t: String = [a, b, b'X', b' ', b]
+                    .iter()
+                    .map(|&c| char::from(c))
+                    .collect();
+                let general = field_key(&format!("{t}é"));
+                let general = general.trim_end_matches('é').trim_end();
+                // A bracket left open swallows the `é` too.
+                if !t.contains('[') {
+                    assert_eq!(field_key(&t), general, "{t:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -126,9 +126,9 @@ fn run_end(bytes: &[u8], mut i: usize, class: u8) -> usize {
 
 /// Calls `f` for each word of `text`, in order.
 ///
-/// While the text is ASCII, it is read eight bytes at a time: one mask of letters and
-/// digits per chunk gives every word start and end in it. At the first chunk with a
-/// multi-byte character the general reader takes over.
+/// The text is read eight bytes at a time: one mask of letters and digits per chunk
+/// gives every word start and end in it. At the first chunk where a multi-byte letter
+/// or digit starts, the general reader takes over.
 #[inline(always)]
 pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -148,8 +148,13 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
             last[..n - base].copy_from_slice(&bytes[base..]);
             u64::from_le_bytes(last)
         };
-        if x & HIGH != 0 {
-            let from = if in_word { start } else { base };
+        if x & HIGH != 0 && starts_multibyte_alnum(text, base, x) {
+            // Between words, the chunk may begin inside a multi-byte separator that
+            // started in the previous one: start from that character.
+            let mut from = if in_word { start } else { base };
+            while from > 0 && !text.is_char_boundary(from) {
+                from -= 1;
+            }
             return for_each_word_from(text, from, f);
         }
         let alnum = alnum_bits(x);
@@ -182,6 +187,30 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
             end: n,
         });
     }
+}
+
+/// A multi-byte letter or digit (`é`, `µ`) starts among the eight bytes `x` read at
+/// `base`. Other multi-byte characters (dashes, quotes, `±`) separate words as ASCII
+/// punctuation does, and `alnum_bits` already counts their bytes as separators, so
+/// only letters and digits need the general reader. A character starting in an
+/// earlier chunk was judged there.
+#[inline(always)]
+fn starts_multibyte_alnum(text: &str, base: usize, x: u64) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Lead bytes are 0b11xx_xxxx: bit 6 shifted onto bit 7 of the same byte.
+    let mut leads = x & (x << 1) & HIGH;
+    while leads != 0 {
+        let at = base + (leads.trailing_zeros() / 8) as usize;
+        if text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_alphanumeric)
+        {
+            return true;
+        }
+        leads &= leads - 1;
+    }
+    false
 }
 
 /// `for_each_word` for the words from byte `from` on (a character boundary, at a word
@@ -322,6 +351,10 @@ mod tests {
             "        leading spaces then words ±0.1",
             "x",
             "",
+            // Multi-byte punctuation between words, across chunk edges, then a
+            // multi-byte letter after it.
+            "abcdefg—hij’s model — 0.81 ± 0.02",
+            "ab—cd“e”fghijk’lmno–p\u{a0}q é",
         ];
         for t in samples {
             assert_eq!(words(t), reference(t), "{t}");
@@ -334,6 +367,30 @@ mod tests {
                 let t = String::from_utf8_lossy(&bytes);
                 assert_eq!(words(&t), reference(&t), "{:?}", e.path());
             }
+        }
+    }
+
+    #[test]
+    fn random_mixes_of_ascii_and_multibyte_characters() {
+        // Letters, digits, separators and multi-byte punctuation, letters and digits
+        // (`٣` is an Arabic-Indic digit) at every offset against the chunk edges.
+        let alphabet: Vec<char> = "aZ9 .*_\n—’±\u{a0}éµ日٣".chars().collect();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Mostly ASCII, as prose is.
+                let k = (x >> 32) as usize % (alphabet.len() * 3);
+                t.push(alphabet[if k < alphabet.len() { k } else { k % 7 }]);
+            }
+            assert_eq!(words(&t), reference(&t), "{t:?}");
         }
     }
 

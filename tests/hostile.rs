@@ -22,7 +22,7 @@ fn rules_for(bytes: &[u8]) -> Vec<String> {
             "{f:?}"
         );
     }
-    findings.into_iter().map(|f| f.rule).collect()
+    findings.into_iter().map(|f| f.rule.to_string()).collect()
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn fixture(p: &str) -> String {
 fn rules(spec: &Spec, cfg: &Config, card: &str) -> Vec<(String, usize)> {
     check_text(spec, cfg, "m/README.md", card, &NoOracle)
         .into_iter()
-        .map(|f| (f.rule, f.line))
+        .map(|f| (f.rule.to_string(), f.line))
         .collect()
 }
 

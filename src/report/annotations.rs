@@ -28,7 +28,7 @@ pub fn command(f: &Finding) -> String {
     let title = match (&f.section, &f.field) {
         (Some(s), Some(fl)) => format!("{} ({s} › {fl})", f.rule),
         (Some(s), None) => format!("{} ({s})", f.rule),
-        _ => f.rule.clone(),
+        _ => f.rule.to_string(),
     };
     format!(
         "::{kind} file={},line={},endLine={},title={}::{}",

@@ -25,7 +25,7 @@ struct JsonFinding<'a> {
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
     fn from(f: &'a Finding) -> Self {
         JsonFinding {
-            rule: &f.rule,
+            rule: f.rule,
             severity: f.severity.as_str(),
             line: f.line,
             end_line: f.end_line,

@@ -104,7 +104,7 @@ fn result(f: &Finding) -> serde_json::Value {
                 "region": { "startLine": f.line, "endLine": f.end_line },
             }
         }],
-        "partialFingerprints": { "modelcardReview/v1": f.fingerprint },
+        "partialFingerprints": { "modelcardReview/v1": f.fingerprint.to_string() },
     });
     if let Some(s) = &f.suggestion {
         r["fixes"] = json!([{

@@ -155,8 +155,9 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
     for card in &input.cards {
         for f in &card.findings {
             counts.add(f.severity);
-            current.insert((card.path.clone(), f.fingerprint.clone()));
-            let already = open_prior.contains_key(&(card.path.as_str(), f.fingerprint.as_str()));
+            let fingerprint = f.fingerprint.to_string();
+            let already = open_prior.contains_key(&(card.path.as_str(), fingerprint.as_str()));
+            current.insert((card.path.clone(), fingerprint));
             let on_changed_line = card.changed.is_added(f.line);
             if !already && on_changed_line {
                 comments.push(planned_comment(f, &card.changed));
@@ -166,7 +167,7 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
                 line: f.line,
                 end_line: f.end_line,
                 severity: f.severity,
-                rule: f.rule.clone(),
+                rule: f.rule.to_string(),
                 message: f.message.clone(),
                 inline: already || on_changed_line,
             });
@@ -214,13 +215,13 @@ fn planned_comment(f: &Finding, changed: &ChangedLines) -> PlannedComment {
         .as_deref()
         .filter(|_| f.end_line == f.line || multi);
     PlannedComment {
-        path: f.path.clone(),
+        path: f.path.to_string(),
         line: if multi { f.end_line } else { f.line },
         start_line: multi.then_some(f.line),
         body: comment_body(f, suggestion),
-        fingerprint: f.fingerprint.clone(),
+        fingerprint: f.fingerprint.to_string(),
         severity: f.severity,
-        rule: f.rule.clone(),
+        rule: f.rule.to_string(),
         message: f.message.clone(),
     }
 }

@@ -7,26 +7,25 @@ use crate::text::push_field_key;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
-    // Blocks of each card section, so each section is scanned once.
-    // Keys of field labels, one after the other in `keys`.
-    let mut by_section: Vec<Vec<(usize, std::ops::Range<usize>)>> =
-        vec![Vec::new(); card.headings.len()];
+    // The field blocks of sections that expect fields, as (section, block, key) with
+    // the label keys one after the other in `keys`; ordered by section (blocks come in
+    // section order already), so each section's fields are one run.
+    let wanted = |c: usize| {
+        ctx.outline.card_to_spec[c].is_some_and(|(si, _)| !ctx.spec.sections[si].fields.is_empty())
+    };
+    let mut entries: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
     let mut keys = String::new();
-    let wanted: Vec<bool> = (0..card.headings.len())
-        .map(|c| {
-            ctx.outline.card_to_spec[c]
-                .is_some_and(|(si, _)| !ctx.spec.sections[si].fields.is_empty())
-        })
-        .collect();
     for (bi, b) in card.blocks.iter().enumerate() {
         if let (Some(s), Some(fa)) = (b.section, ctx.facts.field[bi].as_ref()) {
-            if wanted[s] {
+            if wanted(s) {
                 let start = keys.len();
                 push_field_key(fa.label_text(card.block_text(b)), &mut keys);
-                by_section[s].push((bi, start..keys.len()));
+                entries.push((s, bi, start..keys.len()));
             }
         }
     }
+    // Stable, so blocks keep their order within a section.
+    entries.sort_by_key(|e| e.0);
     for (c, m) in ctx.outline.card_to_spec.iter().enumerate() {
         let Some((si, _)) = *m else { continue };
         let spec = &ctx.spec.sections[si];
@@ -38,11 +37,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         } else {
             spec.text.clone()
         };
+        let from = entries.partition_point(|e| e.0 < c);
+        let to = from + entries[from..].partition_point(|e| e.0 == c);
+        let fields_here = &entries[from..to];
         for f in &spec.fields {
-            let found = by_section[c]
+            let found = fields_here
                 .iter()
-                .find(|(_, key)| f.accepted.iter().any(|a| *a == keys[key.clone()]))
-                .map(|(bi, _)| *bi);
+                .find(|(_, _, key)| f.accepted.iter().any(|a| *a == keys[key.clone()]))
+                .map(|(_, bi, _)| *bi);
             match found {
                 None => {
                     let hint = f

