@@ -74,9 +74,11 @@ pub fn decode(bytes: &[u8], limit: usize) -> Result<&str, Unreadable> {
 #[derive(Debug, Clone)]
 pub struct Heading {
     pub level: u8,
-    /// Rendered text (markup removed), whitespace collapsed.
-    pub text: String,
-    pub slug: String,
+    /// Rendered text (markup removed), whitespace collapsed, in the card's
+    /// `heading_strings` (see `Card::heading_text`).
+    pub text: Range<usize>,
+    /// GitHub's anchor, in `heading_strings` too (see `Card::heading_slug`).
+    pub slug: Range<usize>,
     pub line: usize,
     pub end_line: usize,
     /// The heading's source, for suggestions that keep what the author wrote.
@@ -149,6 +151,8 @@ pub struct Card<'t> {
     pub text: &'t str,
     pub lines: LineIndex,
     pub headings: Vec<Heading>,
+    /// The headings' texts and anchors, one after the other.
+    pub heading_strings: String,
     pub blocks: Vec<Block>,
     pub plain: String,
     /// (offset in `plain`, offset in `text`) at the start of each text piece.
@@ -165,6 +169,7 @@ pub struct Card<'t> {
     pub thematic_breaks: Vec<usize>,
     /// Text buffers of closed frames, reused by the next ones.
     spare: Vec<(String, Vec<(usize, usize)>)>,
+    slugs: SlugCounter,
 }
 
 struct Frame {
@@ -190,6 +195,7 @@ impl<'t> Card<'t> {
             text,
             lines: LineIndex::new_in(text, b.line_starts),
             headings: b.headings,
+            heading_strings: b.heading_strings,
             blocks: b.blocks,
             plain: b.plain,
             segs: b.segs,
@@ -200,6 +206,7 @@ impl<'t> Card<'t> {
             html_anchors: b.html_anchors,
             thematic_breaks: b.thematic_breaks,
             spare: b.frames,
+            slugs: b.slugs,
         };
         card.plain.reserve(text.len());
         card.read_events(text);
@@ -212,6 +219,16 @@ impl<'t> Card<'t> {
 
     pub fn line_text(&self, line: usize) -> &str {
         self.lines.line_text(self.text, line).unwrap_or("")
+    }
+
+    /// A heading's rendered text (`Model Description`).
+    pub fn heading_text(&self, h: &Heading) -> &str {
+        &self.heading_strings[h.text.clone()]
+    }
+
+    /// A heading's GitHub anchor (`model-description`).
+    pub fn heading_slug(&self, h: &Heading) -> &str {
+        &self.heading_strings[h.slug.clone()]
     }
 
     pub fn block_text(&self, b: &Block) -> &str {
@@ -258,7 +275,6 @@ impl<'t> Card<'t> {
         let mut in_metadata = false;
         let mut in_code = false;
         let mut current_table: Option<Table> = None;
-        let mut slugs = SlugCounter::with_capacity(text.len() / 128 + 8);
         let mut item_depth_frames: Vec<usize> = Vec::new();
 
         for (event, range) in parser {
@@ -359,14 +375,19 @@ impl<'t> Card<'t> {
                         }
                         let f = frames.pop().expect("heading frame");
                         let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
-                        let htext = crate::text::collapse_ws(&f.buf);
-                        let slug = slugs.next(&htext);
+                        let text_start = self.heading_strings.len();
+                        crate::text::push_collapsed(&f.buf, &mut self.heading_strings);
+                        let text_end = self.heading_strings.len();
+                        let slug = self
+                            .slugs
+                            .next_slug(&self.heading_strings[text_start..text_end]);
+                        self.heading_strings.push_str(slug);
                         let line = self.lines.line(start);
                         let end_line = self.lines.line(range.end.saturating_sub(1).max(start));
                         self.headings.push(Heading {
                             level: level as u8,
-                            text: htext,
-                            slug,
+                            text: text_start..text_end,
+                            slug: text_end..self.heading_strings.len(),
                             line,
                             end_line,
                             range: range.clone(),
@@ -591,8 +612,9 @@ mod tests {
     /// Everything a rule reads, for comparing two card models.
     fn model(c: &Card) -> String {
         format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
             c.headings,
+            c.heading_strings,
             c.blocks,
             c.plain,
             c.segs,
@@ -609,7 +631,9 @@ mod tests {
     #[test]
     fn reused_buffers_carry_nothing_over() {
         let big = include_str!("../templates/ri-scale-model-card.md");
-        let small = "# T\n\n- **A:** b [x](#y)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+        // Its heading is one of the template's: an anchor remembered from the big
+        // card would come out as `model-details-1`.
+        let small = "# Model Details\n\n- **A:** b [x](#y)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
         // A fresh thread has no spare buffers.
         let fresh = std::thread::spawn(move || model(&Card::parse(small)))
             .join()
@@ -626,7 +650,7 @@ mod tests {
         let hs: Vec<_> = c
             .headings
             .iter()
-            .map(|h| (h.level, h.text.as_str(), h.line))
+            .map(|h| (h.level, c.heading_text(h), h.line))
             .collect();
         assert_eq!(hs, vec![(1, "Title", 4), (2, "Sub part", 8)]);
     }

@@ -87,16 +87,16 @@ impl Spec {
                     break;
                 }
             }
-            let title_slot = is_bracket_span(&h.text);
+            let title_slot = is_bracket_span(card.heading_text(h));
             let optional = cfg
                 .optional_sections
                 .iter()
-                .any(|o| collapse_ws(o).eq_ignore_ascii_case(&h.text));
+                .any(|o| collapse_ws(o).eq_ignore_ascii_case(card.heading_text(h)));
             heading_to_section.insert(hi, sections.len());
             sections.push(SectionSpec {
                 level: h.level,
-                text: h.text.clone(),
-                slug: h.slug.clone(),
+                text: card.heading_text(h).to_string(),
+                slug: card.heading_slug(h).to_string(),
                 parent: stack.last().copied(),
                 title_slot,
                 optional,

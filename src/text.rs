@@ -88,9 +88,14 @@ impl LineIndex {
 /// GitHub's anchor for a heading's rendered text (github-slugger): lower-case, drop
 /// punctuation other than `-` and `_`, turn each space into `-` (runs are not merged).
 pub fn github_slug(text: &str) -> String {
-    let text = text.trim();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    push_github_slug(text, &mut out);
+    out
+}
+
+/// Appends `github_slug(text)` to `out`.
+pub fn push_github_slug(text: &str, out: &mut String) {
+    for c in text.trim().chars() {
         if c.is_ascii() {
             match c {
                 ' ' => out.push('-'),
@@ -102,40 +107,49 @@ pub fn github_slug(text: &str) -> String {
             out.extend(c.to_lowercase());
         }
     }
-    out
 }
 
 /// Assigns GitHub's anchors to headings in document order: repeated slugs get `-1`, `-2`…
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct SlugCounter {
     /// Hashes of every anchor handed out (a collision of two 64-bit hashes within
     /// one card is not a practical concern), and per base slug how often it repeated.
     seen: rustc_hash::FxHashMap<u64, usize>,
+    /// The anchor being written.
+    scratch: String,
 }
 
 impl SlugCounter {
-    /// Room for `headings` anchors before the table grows.
-    pub fn with_capacity(headings: usize) -> Self {
-        SlugCounter {
-            seen: rustc_hash::FxHashMap::with_capacity_and_hasher(headings, Default::default()),
-        }
+    /// Forgets every anchor handed out, keeping the table's room (for the next card).
+    pub fn clear(&mut self) {
+        self.seen.clear();
     }
 
     pub fn next(&mut self, text: &str) -> String {
-        let base = github_slug(text);
-        let key = crate::words::word_hash(&base);
+        self.next_slug(text).to_string()
+    }
+
+    /// The next anchor for a heading of `text`, valid until the next call.
+    pub fn next_slug(&mut self, text: &str) -> &str {
+        let out = &mut self.scratch;
+        out.clear();
+        push_github_slug(text, out);
+        let key = crate::words::word_hash(out);
         if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(key) {
             e.insert(0);
-            return base;
+            return out;
         }
+        let base_end = out.len();
         loop {
             let n = self.seen.get_mut(&key).expect("base slug");
             *n += 1;
-            let candidate = format!("{base}-{n}");
-            let ck = crate::words::word_hash(&candidate);
+            out.truncate(base_end);
+            // Writing into a `String` cannot fail.
+            let _ = std::fmt::Write::write_fmt(out, format_args!("-{n}"));
+            let ck = crate::words::word_hash(out);
             if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(ck) {
                 e.insert(0);
-                return candidate;
+                return out;
             }
         }
     }

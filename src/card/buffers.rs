@@ -1,6 +1,7 @@
 //! The card model's vectors, reused from one card to the next on each thread.
 
 use super::{Block, Card, Heading, Link, OtherContent, Table};
+use crate::text::SlugCounter;
 
 /// The vectors of a card model, kept per thread between cards: checking a thousand
 /// cards then allocates them once, not once per card (allocation was a tenth of the
@@ -9,6 +10,8 @@ use super::{Block, Card, Heading, Link, OtherContent, Table};
 pub(super) struct Buffers {
     pub(super) line_starts: Vec<usize>,
     pub(super) headings: Vec<Heading>,
+    pub(super) heading_strings: String,
+    pub(super) slugs: SlugCounter,
     pub(super) blocks: Vec<Block>,
     pub(super) plain: String,
     pub(super) segs: Vec<(usize, usize)>,
@@ -40,6 +43,8 @@ impl Drop for Card<'_> {
         let mut b = Box::new(Buffers {
             line_starts: take(&mut self.lines).into_starts(),
             headings: take(&mut self.headings),
+            heading_strings: take(&mut self.heading_strings),
+            slugs: take(&mut self.slugs),
             blocks: take(&mut self.blocks),
             plain: take(&mut self.plain),
             segs: take(&mut self.segs),
@@ -52,6 +57,8 @@ impl Drop for Card<'_> {
             frames: take(&mut self.spare),
         });
         b.headings.clear();
+        b.heading_strings.clear();
+        b.slugs.clear();
         b.blocks.clear();
         b.plain.clear();
         b.segs.clear();

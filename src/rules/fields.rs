@@ -33,7 +33,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
             continue;
         }
         let section_name = if spec.title_slot {
-            card.headings[c].text.clone()
+            card.heading_text(&card.headings[c]).to_string()
         } else {
             spec.text.clone()
         };

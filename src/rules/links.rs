@@ -12,7 +12,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         return;
     }
     let html: Vec<String> = card.html_anchors.iter().map(|a| a.to_lowercase()).collect();
-    let mut anchors: HashSet<&str> = card.headings.iter().map(|h| h.slug.as_str()).collect();
+    let mut anchors: HashSet<&str> = card.headings.iter().map(|h| card.heading_slug(h)).collect();
     anchors.extend(html.iter().map(String::as_str));
     for link in &card.links {
         let dest = card.link_dest(link).trim();
@@ -66,8 +66,9 @@ fn anchor(
         .card
         .headings
         .iter()
-        .filter(|h| h.slug.len() * 10 >= len * 6 && h.slug.len() * 6 <= len * 10 + 30)
-        .filter_map(|h| Some((similarity_at_least(&decoded, &h.slug, 0.6)?, &h.slug)))
+        .map(|h| ctx.card.heading_slug(h))
+        .filter(|slug| slug.len() * 10 >= len * 6 && slug.len() * 6 <= len * 10 + 30)
+        .filter_map(|slug| Some((similarity_at_least(&decoded, slug, 0.6)?, slug)))
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
         Some((_, slug)) => {

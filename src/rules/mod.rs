@@ -185,14 +185,18 @@ impl<'a> Context<'a> {
             Some((si, _)) if !self.spec.sections[si].title_slot => {
                 Some(self.spec.sections[si].text.clone())
             }
-            _ => Some(self.card.headings[h].text.clone()),
+            _ => Some(self.card.heading_text(&self.card.headings[h]).to_string()),
         }
     }
 
     /// The heading as the card writes it, for messages: `## Model Description`.
     pub fn heading_display(&self, h: usize) -> String {
         let hd = &self.card.headings[h];
-        crate::finding::message!("{} {}", "#".repeat(hd.level as usize), hd.text)
+        crate::finding::message!(
+            "{} {}",
+            "#".repeat(hd.level as usize),
+            self.card.heading_text(hd)
+        )
     }
 }
 

@@ -54,7 +54,7 @@ impl Outline {
             .headings
             .iter()
             .enumerate()
-            .map(|(i, h)| (h.text.as_str(), i))
+            .map(|(i, h)| (card.heading_text(h), i))
             .collect();
         by_text.sort_unstable();
         for (si, s) in spec.sections.iter().enumerate() {
@@ -79,7 +79,8 @@ impl Outline {
             if o.card_to_spec[i].is_some() {
                 continue;
             }
-            if let Some(si) = spec.sections.iter().position(|s| s.text == h.text) {
+            let text = card.heading_text(h);
+            if let Some(si) = spec.sections.iter().position(|s| s.text == text) {
                 if let Some(first) = o.spec_to_card[si] {
                     if first < i
                         && o.card_parent[i].map(|p| o.card_to_spec[p].map(|m| m.0))
@@ -118,7 +119,7 @@ impl Outline {
         if !missing.is_empty() && free_cards.len() * missing.len() <= MAX_RENAME_COMPARISONS {
             let card_keys: Vec<String> = free_cards
                 .iter()
-                .map(|&c| loose_key(&card.headings[c].text))
+                .map(|&c| loose_key(card.heading_text(&card.headings[c])))
                 .collect();
             let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
             for &si in &missing {

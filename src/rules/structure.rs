@@ -106,7 +106,10 @@ fn rewrite_heading(ctx: &Context, h: &Heading, level: u8, text: Option<&str>) ->
         let body = text.unwrap_or(rest);
         Some(message!("{hashes} {body}"))
     } else if h.end_line > h.line && !trimmed.is_empty() {
-        Some(message!("{hashes} {}", text.unwrap_or(&h.text)))
+        Some(message!(
+            "{hashes} {}",
+            text.unwrap_or(ctx.card.heading_text(h))
+        ))
     } else {
         None
     }
@@ -130,7 +133,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 )
                 .end_line(h.end_line)
                 .section(s.text.clone())
-                .subject(h.text.clone());
+                .subject(ctx.card.heading_text(h));
                 if let Some(sug) = rewrite_heading(ctx, h, s.level, Some(&s.text)) {
                     d = d.suggestion(sug);
                 }
@@ -150,8 +153,12 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                     ),
                 )
                 .end_line(h.end_line)
-                .section(if s.title_slot { h.text.clone() } else { s.text.clone() })
-                .subject(h.text.clone());
+                .section(if s.title_slot {
+                    ctx.card.heading_text(h).to_string()
+                } else {
+                    s.text.clone()
+                })
+                .subject(ctx.card.heading_text(h));
                 if let Some(sug) = rewrite_heading(ctx, h, s.level, None) {
                     d = d.suggestion(sug);
                 }
@@ -200,8 +207,12 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
                 ),
             )
             .end_line(h.end_line)
-            .section(if s.title_slot { h.text.clone() } else { s.text.clone() })
-            .subject(h.text.clone()),
+            .section(if s.title_slot {
+                    ctx.card.heading_text(h).to_string()
+                } else {
+                    s.text.clone()
+                })
+            .subject(ctx.card.heading_text(h)),
         );
     }
 }
@@ -222,7 +233,7 @@ fn duplicates(ctx: &Context, out: &mut Vec<Draft>) {
             )
             .end_line(h.end_line)
             .section(ctx.spec.sections[si].text.clone())
-            .subject(h.text.clone()),
+            .subject(ctx.card.heading_text(h)),
         );
     }
 }
@@ -270,7 +281,11 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
                 ),
             )
             .end_line(h.end_line)
-            .section(if s.title_slot { h.text.clone() } else { s.text.clone() })
+            .section(if s.title_slot {
+                    ctx.card.heading_text(h).to_string()
+                } else {
+                    s.text.clone()
+                })
             .subject(s.text.clone()),
         );
     }
