@@ -174,17 +174,22 @@ impl Draft {
         h.0
     }
 
-    pub(crate) fn finish_with(self, path: &Arc<str>, severity: Severity, fp: u64) -> Finding {
+    pub(crate) fn finish_with(mut self, path: &Arc<str>, severity: Severity, fp: u64) -> Finding {
+        self.take_finding(path, severity, fp)
+    }
+
+    /// The finding, with this draft's texts moved into it (left empty here).
+    pub(crate) fn take_finding(&mut self, path: &Arc<str>, severity: Severity, fp: u64) -> Finding {
         Finding {
             rule: self.rule,
             severity,
             path: Arc::clone(path),
             line: self.line,
             end_line: self.end_line.max(self.line),
-            message: self.message,
-            section: self.section,
-            field: self.field,
-            suggestion: self.suggestion,
+            message: std::mem::take(&mut self.message),
+            section: self.section.take(),
+            field: self.field.take(),
+            suggestion: self.suggestion.take(),
             fingerprint: Fingerprint {
                 hash: fp,
                 repeat: 1,

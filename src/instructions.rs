@@ -7,7 +7,7 @@
 //! the number of instructions.
 
 use crate::text::normalize_words;
-use crate::words::{for_each_word, seq_step, Word};
+use crate::words::{for_each_word, read_words, seq_step, Word, WordSink};
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]
@@ -49,6 +49,19 @@ pub struct Instructions {
     /// One bit per word-hash bucket present in `words`: most card words are rejected
     /// here without a map lookup.
     bits: Vec<u64>,
+}
+
+/// One block being read against the index.
+struct Reading<'a> {
+    index: &'a Instructions,
+    s: &'a mut MatchScratch,
+}
+
+impl WordSink for Reading<'_> {
+    #[inline(always)]
+    fn word(&mut self, w: Word) {
+        self.index.word(w, self.s);
+    }
 }
 
 /// Reusable buffers for `Instructions::find`: per-word and per-instruction stamps of
@@ -162,7 +175,7 @@ impl Instructions {
     /// word changed), if any. `emphasized`: the whole block is in italics.
     pub fn find(&self, text: &str, emphasized: bool, s: &mut MatchScratch) -> Option<usize> {
         self.begin(s);
-        for_each_word(text, |w| self.word(w, s));
+        read_words(text, &mut Reading { index: self, s });
         self.finish(text, emphasized, s)
     }
 

@@ -337,30 +337,47 @@ fn enumerated_stem(cell: &str) -> Option<&str> {
 /// Cells of a raw table row, split on unescaped pipes (as GFM does, even inside
 /// code spans), with the optional outer pipes removed.
 pub fn split_row(raw: &str) -> Vec<&str> {
-    let t = raw.trim();
     let mut cells = Vec::new();
+    for_each_cell(raw, |c| cells.push(c));
+    cells
+}
+
+/// `split_row(raw).len()`, without building the list (every table row is counted).
+pub fn count_cells(raw: &str) -> usize {
+    let mut n = 0;
+    for_each_cell(raw, |_| n += 1);
+    n
+}
+
+/// Calls `f` with each cell of a raw table row, in order (see `split_row`).
+fn for_each_cell<'r>(raw: &'r str, mut f: impl FnMut(&'r str)) {
+    let t = raw.trim();
     let bytes = t.as_bytes();
+    // A leading pipe opens the row rather than ending an empty first cell; a trailing
+    // one (not escaped) closes it rather than opening an empty last cell.
+    let skip_first = t.starts_with('|');
+    let drop_last = t.len() > 1 && t.ends_with('|') && !t.ends_with("\\|");
+    let mut first = true;
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 1,
             b'|' => {
-                cells.push(&t[start..i]);
+                if !(first && skip_first) {
+                    f(&t[start..i]);
+                }
+                first = false;
                 start = i + 1;
             }
             _ => {}
         }
         i += 1;
     }
-    cells.push(&t[start.min(t.len())..]);
-    if t.starts_with('|') && !cells.is_empty() {
-        cells.remove(0);
+    // The cell after the last pipe: empty when the row ends with a closing pipe.
+    if !(drop_last || first && skip_first) {
+        f(&t[start.min(t.len())..]);
     }
-    if t.len() > 1 && t.ends_with('|') && !t.ends_with("\\|") && !cells.is_empty() {
-        cells.pop();
-    }
-    cells
 }
 
 #[cfg(test)]
@@ -454,6 +471,42 @@ mod tests {
         assert_eq!(split_row("a | b"), vec!["a ", " b"]);
         assert_eq!(split_row("| a \\| b | c |").len(), 2);
         assert_eq!(split_row("|---|---|---|").len(), 3);
+        // Against the first way of splitting (all pieces, then the outer pipes'
+        // empty pieces taken off), on every short row of these characters.
+        fn reference(raw: &str) -> Vec<&str> {
+            let t = raw.trim();
+            let mut cells = Vec::new();
+            let (bytes, mut start, mut i) = (t.as_bytes(), 0, 0);
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 1,
+                    b'|' => {
+                        cells.push(&t[start..i]);
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            cells.push(&t[start.min(t.len())..]);
+            if t.starts_with('|') && !cells.is_empty() {
+                cells.remove(0);
+            }
+            if t.len() > 1 && t.ends_with('|') && !t.ends_with("\\|") && !cells.is_empty() {
+                cells.pop();
+            }
+            cells
+        }
+        let alphabet = [' ', '|', '\\', 'a'];
+        for len in 0..=7u32 {
+            for code in 0..4usize.pow(len) {
+                let row: String = (0..len)
+                    .map(|k| alphabet[code / 4usize.pow(k) % 4])
+                    .collect();
+                assert_eq!(split_row(&row), reference(&row), "{row:?}");
+                assert_eq!(count_cells(&row), reference(&row).len(), "{row:?}");
+            }
+        }
     }
 
     #[test]

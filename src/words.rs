@@ -124,13 +124,35 @@ fn run_end(bytes: &[u8], mut i: usize, class: u8) -> usize {
     i
 }
 
-/// Calls `f` for each word of `text`, in order.
+/// What receives the words of a text, one by one.
+pub trait WordSink {
+    fn word(&mut self, w: Word);
+}
+
+/// A closure as a `WordSink`.
+struct EachWord<F>(F);
+
+impl<F: FnMut(Word)> WordSink for EachWord<F> {
+    #[inline(always)]
+    fn word(&mut self, w: Word) {
+        (self.0)(w)
+    }
+}
+
+/// Calls `f` for each word of `text`, in order (see `read_words`).
+#[inline(always)]
+pub fn for_each_word(text: &str, f: impl FnMut(Word)) {
+    read_words(text, &mut EachWord(f));
+}
+
+/// Hands each word of `text` to `sink`, in order. A sink whose `word` is
+/// `#[inline(always)]` is read without a call per word (a closure was not inlined).
 ///
 /// The text is read eight bytes at a time: one mask of letters and digits per chunk
 /// gives every word start and end in it. At the first chunk where a multi-byte letter
 /// or digit starts, the general reader takes over.
 #[inline(always)]
-pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
+pub fn read_words(text: &str, sink: &mut impl WordSink) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -139,7 +161,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
     let mut in_word = false;
     // The high bit of byte 0 when the last byte of the previous chunk was a letter or digit.
     let mut carry = 0u64;
-    while base < n {
+    // One chunk past the end when the text fills whole chunks: its padding ends a
+    // word that reaches the end, so every word is handed over at one call site (two
+    // kept the compiler from inlining `f`).
+    while base <= n {
         let x = if base + 8 <= n {
             u64::from_le_bytes(bytes[base..base + 8].try_into().expect("8 bytes"))
         } else {
@@ -155,7 +180,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
             while from > 0 && !text.is_char_boundary(from) {
                 from -= 1;
             }
-            return for_each_word_from(text, from, f);
+            return read_words_from(text, from, sink);
         }
         let alnum = alnum_bits(x);
         // Where a byte differs from the one before it, a word starts or ends; starts and
@@ -164,7 +189,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
         while edges != 0 {
             let at = base + (edges.trailing_zeros() / 8) as usize;
             if in_word {
-                f(Word {
+                sink.word(Word {
                     hash: hash_word_at(bytes, start, at, 0x2020_2020_2020_2020),
                     len: at - start,
                     start,
@@ -178,14 +203,6 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
         }
         carry = (alnum >> 56) & 0x80;
         base += 8;
-    }
-    if in_word {
-        f(Word {
-            hash: hash_word_at(bytes, start, n, 0x2020_2020_2020_2020),
-            len: n - start,
-            start,
-            end: n,
-        });
     }
 }
 
@@ -213,10 +230,10 @@ fn starts_multibyte_alnum(text: &str, base: usize, x: u64) -> bool {
     false
 }
 
-/// `for_each_word` for the words from byte `from` on (a character boundary, at a word
+/// `read_words` for the words from byte `from` on (a character boundary, at a word
 /// start or between words), any text.
 #[inline(never)]
-fn for_each_word_from(text: &str, from: usize, mut f: impl FnMut(Word)) {
+fn read_words_from(text: &str, from: usize, sink: &mut impl WordSink) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     // Lower-cased words with non-ASCII letters are built here.
@@ -231,7 +248,7 @@ fn for_each_word_from(text: &str, from: usize, mut f: impl FnMut(Word)) {
         if CLASS[bytes[i] as usize] == ASCII {
             i = run_end(bytes, i, ASCII);
             if i == n || CLASS[bytes[i] as usize] == SEP {
-                f(Word {
+                sink.word(Word {
                     hash: hash_word_at(bytes, start, i, 0x2020_2020_2020_2020),
                     len: i - start,
                     start,
@@ -262,7 +279,7 @@ fn for_each_word_from(text: &str, from: usize, mut f: impl FnMut(Word)) {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        f(Word {
+        sink.word(Word {
             hash: word_hash(&buf),
             len: buf.len(),
             start,

@@ -219,7 +219,7 @@ pub fn unreadable(cfg: &Config, path: &str, message: String, subject: &str) -> V
     finish(
         cfg,
         path,
-        vec![Draft::new("unreadable-file", 1, message).subject(subject)],
+        &mut [Draft::new("unreadable-file", 1, message).subject(subject)],
     )
 }
 
@@ -243,18 +243,32 @@ pub fn check_text(
         outline,
         facts,
     };
-    let mut drafts = Vec::new();
+    // The drafts' list is kept per thread: an unfilled template's hundred and fifty
+    // drafts made it grow and move several times per card.
+    let mut drafts = SPARE_DRAFTS.take();
     structure::check(&ctx, &mut drafts);
     placeholders::check(&ctx, &mut drafts);
     fields::check(&ctx, &mut drafts);
     links::check(&ctx, &mut drafts);
     tables::check(&ctx, &mut drafts);
-    finish(cfg, path, drafts)
+    let findings = finish(cfg, path, &mut drafts);
+    drafts.clear();
+    if drafts.capacity() <= MAX_SPARE_DRAFTS {
+        SPARE_DRAFTS.set(drafts);
+    }
+    findings
+}
+
+/// Drafts' lists longer than this (a huge card's) are freed, not kept.
+const MAX_SPARE_DRAFTS: usize = 4096;
+
+thread_local! {
+    static SPARE_DRAFTS: std::cell::Cell<Vec<Draft>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Attaches path and configured severity, drops rules switched off, orders by line,
 /// and makes fingerprints unique within the file (the nth identical finding gets `-n`).
-fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
+fn finish(cfg: &Config, path: &str, drafts: &mut [Draft]) -> Vec<Finding> {
     // Sorted as small keys, not as drafts: a draft is a dozen words, and moving drafts
     // around was most of the cost of ordering an unfilled template's 150 findings.
     // The draft's index ends each key, so ties keep the order the rules gave them.
@@ -267,14 +281,14 @@ fn finish(cfg: &Config, path: &str, drafts: Vec<Draft>) -> Vec<Finding> {
         })
         .collect();
     order.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
-    let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
     let mut out = Vec::with_capacity(order.len());
     let path: std::sync::Arc<str> = path.into();
     for (_, _, _, i, sev) in order {
-        let Some(d) = drafts[i].take() else { continue };
+        // Each draft is in `order` once, so each is taken once.
+        let d = &mut drafts[i];
         let fp = d.fingerprint(&path);
-        let mut f = d.finish_with(&path, sev, fp);
+        let mut f = d.take_finding(&path, sev, fp);
         let n = seen.entry(fp).or_insert(0);
         *n += 1;
         f.fingerprint.repeat = *n;
@@ -309,6 +323,24 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::test_support::*;
+    use crate::config::Config;
+
+    #[test]
+    fn a_thread_checks_each_card_afresh() {
+        // The drafts' list and the card buffers are reused per thread: a card checked
+        // after an unfilled template (a hundred findings) gets what a new thread gives.
+        let spec = crate::template::Spec::default_spec(&Config::default()).unwrap();
+        let small = "# Model\n\n## Model Details\n\nTODO\n";
+        let on_new_thread = |text: &'static str| {
+            let spec = crate::template::Spec::default_spec(&Config::default()).unwrap();
+            std::thread::spawn(move || run(&spec, text)).join().unwrap()
+        };
+        let fresh = on_new_thread(small);
+        let template = run(&spec, crate::template::DEFAULT_TEMPLATE);
+        assert!(template.len() > 100, "{}", template.len());
+        assert_eq!(run(&spec, small), fresh);
+        assert_eq!(run(&spec, crate::template::DEFAULT_TEMPLATE), template);
+    }
 
     #[test]
     fn repeated_findings_get_numbered_fingerprints() {

@@ -5,6 +5,7 @@
 use crate::card::Card;
 use crate::template::Spec;
 use crate::text::{loose_key, similarity_at_least};
+use crate::words::word_hash;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchKind {
@@ -48,22 +49,25 @@ impl Outline {
 
         // Exact text, in template order; among several candidates prefer the one under
         // the right parent, then the first free one.
-        // Card headings sorted by text (then position): the candidates for a text are
-        // one run of this list.
-        let mut by_text: Vec<(&str, usize)> = card
+        // Card headings sorted by the hash of their text (then position): the
+        // candidates for a text are in one run of this list, in card order. Numbers
+        // sort faster than texts; the text itself is compared within the run.
+        let mut by_text: Vec<(u64, usize)> = card
             .headings
             .iter()
             .enumerate()
-            .map(|(i, h)| (card.heading_text(h), i))
+            .map(|(i, h)| (word_hash(card.heading_text(h)), i))
             .collect();
         by_text.sort_unstable();
         for (si, s) in spec.sections.iter().enumerate() {
             let text = s.text.as_str();
-            let from = by_text.partition_point(|(t, _)| *t < text);
-            let to = from + by_text[from..].partition_point(|(t, _)| *t == text);
+            let key = word_hash(text);
+            let from = by_text.partition_point(|(k, _)| *k < key);
+            let to = from + by_text[from..].partition_point(|(k, _)| *k == key);
             let free = by_text[from..to]
                 .iter()
                 .map(|(_, c)| *c)
+                .filter(|&c| card.heading_text(&card.headings[c]) == text)
                 .filter(|&c| o.card_to_spec[c].is_none());
             let pick = free
                 .clone()

@@ -3,12 +3,12 @@
 
 use super::Context;
 use crate::finding::{message, Draft};
-use crate::template::split_row;
+use crate::template::count_cells;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
     for t in &card.tables {
-        let header = split_row(&card.text[t.header.raw.clone()]).len();
+        let header = count_cells(&card.text[t.header.raw.clone()]);
         let delim_line = t.header.line + 1;
         let mut rows: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(t.rows.len() + 1);
         if let Some(r) = card.lines.line_range(card.text, delim_line) {
@@ -24,7 +24,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         rows.extend(t.rows.iter().map(|r| (r.line, r.raw.clone())));
         for (line, raw) in rows {
             let raw_text = card.text[raw.clone()].trim_end_matches('\r');
-            let cells = split_row(raw_text).len();
+            let cells = count_cells(raw_text);
             if cells == header {
                 continue;
             }
