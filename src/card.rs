@@ -502,7 +502,9 @@ impl<'t> Card<'t> {
                 !f.has_plain
             })
         {
-            let visible = t.chars().any(|c| !c.is_whitespace());
+            // An ASCII byte that is not a space settles it; else the characters do.
+            let visible =
+                t.bytes().any(|b| b.is_ascii_graphic()) || t.chars().any(|c| !c.is_whitespace());
             if emphasized {
                 f.has_emph |= visible;
             } else {

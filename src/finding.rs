@@ -165,9 +165,12 @@ impl Draft {
     /// The fingerprint: rule, path, section, field and the subject's normalised
     /// words, never the line.
     pub fn fingerprint(&self, path: &str) -> u64 {
-        let mut h = crate::text::Fnv::default();
-        h.part(self.rule);
-        h.part(path);
+        self.fingerprint_after(fingerprint_prefix(self.rule, path))
+    }
+
+    /// The fingerprint, from the hash of its first parts (`fingerprint_prefix`).
+    pub(crate) fn fingerprint_after(&self, prefix: crate::text::Fnv) -> u64 {
+        let mut h = prefix;
         h.part(self.section.as_deref().unwrap_or(""));
         h.part(self.field.as_deref().unwrap_or(""));
         h.normalized_part(&self.subject);
@@ -196,6 +199,15 @@ impl Draft {
             },
         }
     }
+}
+
+/// The hash of a fingerprint's first parts, the same for every finding of one rule
+/// in one file (so computed once for them).
+pub(crate) fn fingerprint_prefix(rule: &str, path: &str) -> crate::text::Fnv {
+    let mut h = crate::text::Fnv::default();
+    h.part(rule);
+    h.part(path);
+    h
 }
 
 /// `format!` for the texts of findings, written once into a string of the right size:

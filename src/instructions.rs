@@ -1,13 +1,15 @@
 //! The template's instruction and example texts, indexed so that a card block can be
 //! checked against all of them in one pass over its bytes.
 //!
-//! A block is hashed word by word (see `words`). The hash of the whole word sequence finds verbatim copies; the
+//! A block is read word by word (see `words`); only words that may be indexed are
+//! hashed. Blocks that have all of an instruction's indexed words and as many words
+//! are compared with it whole to find verbatim copies; the
 //! distinctive words find candidates for a near copy, and only those candidates are
 //! normalised and compared with `similar`. Cost stays linear in the card, whatever
 //! the number of instructions.
 
-use crate::text::normalize_words;
-use crate::words::{for_each_word, read_words, seq_step, Word, WordSink};
+use crate::text::{normalize_words, normalized_eq};
+use crate::words::{for_each_word, prefix4, read_words, Word, WordSink};
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]
@@ -40,8 +42,17 @@ const MIN_INDEXED: usize = 3;
 #[derive(Debug, Default)]
 pub struct Instructions {
     pub list: Vec<InstructionText>,
-    /// Instruction ids by the hash of their word sequence.
-    exact: FxHashMap<u64, Vec<usize>>,
+    /// Instructions no card word leads to (short ones, and those without a word of
+    /// `INDEX_WORD_LEN` letters): a block with as many words as one of them is
+    /// compared with it whole.
+    unindexed: Vec<usize>,
+    /// Bit n: some unindexed instruction has n words (bit 63: 63 or more); the short
+    /// ones (matched only in italics) and the others apart.
+    unindexed_lengths: u64,
+    unindexed_short_lengths: u64,
+    /// One bit per bucket of `prefix4` of the indexed words: most card words are
+    /// rejected here before they are hashed.
+    prefixes: Vec<u64>,
     /// Distinctive word hash → dense word id.
     words: FxHashMap<u64, u32>,
     /// Per word id: the (non-short) instructions that contain it.
@@ -59,9 +70,26 @@ struct Reading<'a> {
 
 impl WordSink for Reading<'_> {
     #[inline(always)]
+    fn wants(&self, bytes: &[u8], start: usize, end: usize) -> bool {
+        end - start >= INDEX_WORD_LEN && self.index.may_be_indexed(prefix4(&bytes[start..end]))
+    }
+
+    #[inline(always)]
+    fn skipped(&mut self) {
+        self.s.words += 1;
+    }
+
+    #[inline(always)]
     fn word(&mut self, w: Word) {
         self.index.word(w, self.s);
     }
+}
+
+/// Buckets of the `prefix4` filter (a power of two).
+const PREFIX_BITS: usize = 1 << 16;
+
+fn prefix_bucket(prefix: u32) -> usize {
+    (prefix.wrapping_mul(0x9E37_79B1) >> 16) as usize % PREFIX_BITS
 }
 
 /// Reusable buffers for `Instructions::find`: per-word and per-instruction stamps of
@@ -74,8 +102,7 @@ pub struct MatchScratch {
     counts: Vec<(u32, u16)>,
     touched: Vec<u32>,
     norm: String,
-    /// Hash of the block's word sequence so far, and its number of words.
-    seq: u64,
+    /// The block's number of words so far.
     words: usize,
     /// The block's word hashes, sorted; read only when a diff is considered.
     block_words: Vec<u64>,
@@ -116,30 +143,32 @@ impl Instructions {
     /// card word a lookup into long lists), and in any case its rarest few, so every
     /// instruction stays findable.
     pub fn build_index(&mut self) {
-        self.exact.clear();
+        self.unindexed.clear();
+        self.unindexed_lengths = 0;
+        self.unindexed_short_lengths = 0;
         self.words.clear();
         self.postings.clear();
         self.bits = vec![0u64; WORD_BITS / 64];
-        let mut per_ins: Vec<Vec<u64>> = Vec::with_capacity(self.list.len());
+        self.prefixes = vec![0u64; PREFIX_BITS / 64];
+        // Per instruction: its distinct long words as (hash, `prefix4`).
+        let mut per_ins: Vec<Vec<(u64, u32)>> = Vec::with_capacity(self.list.len());
         let mut df: FxHashMap<u64, usize> = FxHashMap::default();
-        for (i, ins) in self.list.iter_mut().enumerate() {
-            let mut seq = 0u64;
-            let mut distinct: Vec<u64> = Vec::new();
+        for ins in self.list.iter_mut() {
+            let mut distinct: Vec<(u64, u32)> = Vec::new();
             let mut all = Vec::new();
+            let norm = ins.norm.as_bytes();
             for_each_word(&ins.norm, |w| {
                 all.push(w.hash);
-                seq = seq_step(seq, w.hash);
                 if w.len >= INDEX_WORD_LEN {
-                    distinct.push(w.hash);
+                    distinct.push((w.hash, prefix4(&norm[w.start..w.end])));
                 }
             });
             all.sort_unstable();
             ins.word_hashes = all;
-            self.exact.entry(seq).or_default().push(i);
             distinct.sort_unstable();
             distinct.dedup();
             if !ins.short {
-                for h in &distinct {
+                for (h, _) in &distinct {
                     *df.entry(*h).or_insert(0) += 1;
                 }
             }
@@ -147,28 +176,44 @@ impl Instructions {
         }
         for (i, (ins, mut distinct)) in self.list.iter_mut().zip(per_ins).enumerate() {
             // Rarest first; ties by hash, so the index does not depend on order.
-            distinct.sort_by_key(|h| (df.get(h).copied().unwrap_or(0), *h));
+            distinct.sort_by_key(|(h, _)| (df.get(h).copied().unwrap_or(0), *h));
             let keep = distinct
                 .iter()
                 .enumerate()
-                .take_while(|(k, h)| *k < MIN_INDEXED || df[*h] <= MAX_SHARED)
+                .take_while(|(k, (h, _))| *k < MIN_INDEXED || df[h] <= MAX_SHARED)
                 .count();
             distinct.truncate(keep);
             ins.index_words = distinct.len();
-            if ins.short {
+            if ins.short || distinct.is_empty() {
+                // No card word leads here: compared whole (see `finish`).
+                self.unindexed.push(i);
+                if ins.short {
+                    self.unindexed_short_lengths |= 1 << ins.words.min(63);
+                } else {
+                    self.unindexed_lengths |= 1 << ins.words.min(63);
+                }
                 continue;
             }
-            for h in distinct {
+            for (h, prefix) in distinct {
                 let next = self.postings.len() as u32;
                 let id = *self.words.entry(h).or_insert(next);
                 if id == next {
                     self.postings.push(Vec::new());
                     let b = (h as usize) % WORD_BITS;
                     self.bits[b / 64] |= 1 << (b % 64);
+                    let p = prefix_bucket(prefix);
+                    self.prefixes[p / 64] |= 1 << (p % 64);
                 }
                 self.postings[id as usize].push(i as u32);
             }
         }
+    }
+
+    /// A card word with this `prefix4` may be one of the indexed words.
+    #[inline(always)]
+    fn may_be_indexed(&self, prefix: u32) -> bool {
+        let p = prefix_bucket(prefix);
+        self.prefixes[p / 64] & (1 << (p % 64)) != 0
     }
 
     /// The instruction a card block repeats, verbatim or nearly (markup removed, a
@@ -191,7 +236,6 @@ impl Instructions {
         s.word_seen.resize(self.postings.len(), 0);
         s.counts.resize(self.list.len(), (0, 0));
         s.touched.clear();
-        s.seq = 0;
         s.words = 0;
         s.block_read = false;
     }
@@ -199,7 +243,6 @@ impl Instructions {
     #[inline(always)]
     fn word(&self, w: Word, s: &mut MatchScratch) {
         s.words += 1;
-        s.seq = seq_step(s.seq, w.hash);
         if w.len < INDEX_WORD_LEN {
             return;
         }
@@ -229,12 +272,30 @@ impl Instructions {
         if s.words == 0 {
             return None;
         }
-        // The same words in the same order: the 64-bit hash of the word sequence and
-        // the word count agree (a collision is not a practical concern).
-        if let Some(ids) = self.exact.get(&s.seq) {
-            for &i in ids {
+        // The same words in the same order. An indexed instruction repeated whole has
+        // every one of its indexed words here and as many words as the block; the
+        // others are looked up by the block's normalised text when the count fits.
+        // Normalised texts of instructions are all different, so one matches at most.
+        for k in 0..s.touched.len() {
+            let i = s.touched[k] as usize;
+            let ins = &self.list[i];
+            if ins.words == s.words
+                && s.counts[i].1 as usize == ins.index_words
+                && normalized_eq(text, &ins.norm)
+            {
+                return Some(i);
+            }
+        }
+        let length = 1 << s.words.min(63);
+        if self.unindexed_lengths & length != 0
+            || emphasized && self.unindexed_short_lengths & length != 0
+        {
+            for &i in &self.unindexed {
                 let ins = &self.list[i];
-                if ins.words == s.words && (!ins.short || emphasized) {
+                if ins.words == s.words
+                    && (!ins.short || emphasized)
+                    && normalized_eq(text, &ins.norm)
+                {
                     return Some(i);
                 }
             }
@@ -376,6 +437,50 @@ mod tests {
         assert_eq!(
             ins.find("data data data data data data model model", false, &mut s),
             None
+        );
+    }
+
+    #[test]
+    fn instructions_without_indexed_words_are_found_whole() {
+        // No word of four letters: nothing leads to it from the words, so it is
+        // compared whole with blocks of as many words. `Examples:` is short: only
+        // when still in italics.
+        let ins = index(&[
+            "*Do not use it on any of the old data.*",
+            "*Examples:*",
+            "*Describe the data the model was trained on, with its size and source.*",
+        ]);
+        let mut s = MatchScratch::default();
+        assert_eq!(
+            ins.find("Do NOT use it on any of the old data", false, &mut s),
+            Some(0)
+        );
+        assert_eq!(
+            ins.find("do not use it on any of the new data", false, &mut s),
+            None
+        );
+        assert_eq!(
+            ins.find("Do not use it on any of the old", false, &mut s),
+            None
+        );
+        assert_eq!(ins.find("Examples:", true, &mut s), Some(1));
+        assert_eq!(ins.find("Examples:", false, &mut s), None);
+        // Every indexed word and as many words, but not the same text.
+        assert_eq!(
+            ins.find(
+                "Describe the data the model was trained on, with its source and size.",
+                false,
+                &mut s
+            ),
+            Some(2)
+        );
+        assert_eq!(
+            ins.find(
+                "Describe the data the model was trained on, with its size and source.",
+                false,
+                &mut s
+            ),
+            Some(2)
         );
     }
 

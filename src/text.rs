@@ -163,6 +163,37 @@ pub fn normalize_words(text: &str, out: &mut String) {
     for_each_normalized_char(text, |c| out.push(c));
 }
 
+/// `normalize_words(text) == norm`, without writing the normalised text.
+pub fn normalized_eq(text: &str, norm: &str) -> bool {
+    if text.is_ascii() {
+        // Byte by byte, stopping at the first difference.
+        let want = norm.as_bytes();
+        let (mut j, mut pending_space) = (0, false);
+        for &b in text.as_bytes() {
+            if !b.is_ascii_alphanumeric() {
+                pending_space = true;
+                continue;
+            }
+            if pending_space && j > 0 {
+                if want.get(j) != Some(&b' ') {
+                    return false;
+                }
+                j += 1;
+            }
+            pending_space = false;
+            if want.get(j) != Some(&b.to_ascii_lowercase()) {
+                return false;
+            }
+            j += 1;
+        }
+        return j == want.len();
+    }
+    let mut want = norm.chars();
+    let mut same = true;
+    for_each_normalized_char(text, |c| same &= want.next() == Some(c));
+    same && want.next().is_none()
+}
+
 /// The characters `normalize_words` writes, one at a time, for callers that hash them
 /// instead of keeping them.
 fn for_each_normalized_char(text: &str, mut emit: impl FnMut(char)) {
@@ -218,6 +249,12 @@ pub fn collapse_ws(text: &str) -> String {
 
 /// Appends `text` with each run of whitespace as one space, none at either end.
 pub fn push_collapsed(text: &str, out: &mut String) {
+    // Most texts (headings) are printable ASCII words with single spaces between
+    // them: copied as they are.
+    if is_collapsed_ascii(text.as_bytes()) {
+        out.push_str(text);
+        return;
+    }
     let start = out.len();
     for w in text.split_whitespace() {
         if out.len() > start {
@@ -225,6 +262,18 @@ pub fn push_collapsed(text: &str, out: &mut String) {
         }
         out.push_str(w);
     }
+}
+
+/// Printable ASCII with single spaces between words and none at either end: what
+/// `push_collapsed` would leave as it is.
+fn is_collapsed_ascii(bytes: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    first != b' '
+        && last != b' '
+        && bytes.iter().all(|&b| matches!(b, 0x20..=0x7E))
+        && !bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// A field label as the template's and the card's are compared: lower case, whitespace collapsed,
@@ -241,15 +290,7 @@ pub fn push_field_key(label: &str, out: &mut String) {
     // Most labels are printable ASCII words with single spaces between them and
     // nothing to drop: their key is the label in lower case, copied at once.
     let bytes = label.as_bytes();
-    let simple = !bytes.is_empty()
-        && bytes[0] != b' '
-        && bytes[bytes.len() - 1] != b' '
-        && bytes.iter().zip(&bytes[1..]).all(|(&a, &b)| {
-            matches!(b, 0x21..=0x7E) && b != b'[' && b != b']' || b == b' ' && a != b' '
-        })
-        && matches!(bytes[0], 0x21..=0x7E)
-        && bytes[0] != b'['
-        && bytes[0] != b']';
+    let simple = is_collapsed_ascii(bytes) && !bytes.iter().any(|&b| b == b'[' || b == b']');
     if simple {
         out.push_str(label);
         out[from..].make_ascii_lowercase();
@@ -416,6 +457,7 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
 }
 
 /// FNV-1a over parts each followed by a unit separator (see `fnv1a`).
+#[derive(Debug, Clone, Copy)]
 pub struct Fnv(pub u64);
 
 impl Default for Fnv {
@@ -545,6 +587,8 @@ mod tests {
                     .iter()
                     .map(|&c| char::from(c))
                     .collect();
+                let reference = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(collapse_ws(&t), reference, "{t:?}");
                 let general = field_key(&format!("{t}é"));
                 let general = general.trim_end_matches('é').trim_end();
                 // A bracket left open swallows the `é` too.
@@ -643,6 +687,12 @@ mod tests {
             "...",
         ] {
             assert_eq!(normalized(t), reference(t), "{t:?}");
+            let norm = reference(t);
+            assert!(normalized_eq(t, &norm), "{t:?}");
+            assert!(!normalized_eq(t, &format!("{norm} x")), "{t:?}");
+            if !norm.is_empty() {
+                assert!(!normalized_eq(t, &norm[..norm.len() - 1]), "{t:?}");
+            }
             let (mut a, mut b) = (Fnv::default(), Fnv::default());
             a.normalized_part(t);
             b.part(&reference(t));

@@ -75,9 +75,11 @@ pub fn word_hash(word: &str) -> u64 {
     hash_word_at(word.as_bytes(), 0, word.len(), 0)
 }
 
-/// Folds one word's hash into the hash of a word sequence (start from 0).
-pub fn seq_step(seq: u64, word: u64) -> u64 {
-    (seq.rotate_left(23) ^ word).wrapping_mul(MUL)
+/// The first four bytes of a word of at least four letters or digits, lower-cased
+/// (ASCII), as one number: a cheap first test of whether a word can be in an index.
+#[inline(always)]
+pub fn prefix4(word: &[u8]) -> u32 {
+    u32::from_le_bytes([word[0], word[1], word[2], word[3]]) | 0x2020_2020
 }
 
 /// One bit (the high bit of each byte) per ASCII letter or digit among the 8 bytes
@@ -126,6 +128,15 @@ fn run_end(bytes: &[u8], mut i: usize, class: u8) -> usize {
 
 /// What receives the words of a text, one by one.
 pub trait WordSink {
+    /// Whether the ASCII word `bytes[start..end]` is worth hashing; words it is not
+    /// are only counted (`skipped`). Hashing is most of the cost of a word.
+    #[inline(always)]
+    fn wants(&self, _bytes: &[u8], _start: usize, _end: usize) -> bool {
+        true
+    }
+    /// A word `wants` declined.
+    #[inline(always)]
+    fn skipped(&mut self) {}
     fn word(&mut self, w: Word);
 }
 
@@ -189,12 +200,16 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
         while edges != 0 {
             let at = base + (edges.trailing_zeros() / 8) as usize;
             if in_word {
-                sink.word(Word {
-                    hash: hash_word_at(bytes, start, at, 0x2020_2020_2020_2020),
-                    len: at - start,
-                    start,
-                    end: at,
-                });
+                if sink.wants(bytes, start, at) {
+                    sink.word(Word {
+                        hash: hash_word_at(bytes, start, at, 0x2020_2020_2020_2020),
+                        len: at - start,
+                        start,
+                        end: at,
+                    });
+                } else {
+                    sink.skipped();
+                }
             } else {
                 start = at;
             }

@@ -17,7 +17,7 @@ pub use outline::{MatchKind, Outline};
 
 use crate::card::{decode, Card};
 use crate::config::{Config, Level};
-use crate::finding::{Draft, Finding, Severity};
+use crate::finding::{fingerprint_prefix, Draft, Finding, Severity};
 use crate::template::Spec;
 
 pub struct RuleInfo {
@@ -272,22 +272,43 @@ fn finish(cfg: &Config, path: &str, drafts: &mut [Draft]) -> Vec<Finding> {
     // Sorted as small keys, not as drafts: a draft is a dozen words, and moving drafts
     // around was most of the cost of ordering an unfilled template's 150 findings.
     // The draft's index ends each key, so ties keep the order the rules gave them.
-    let mut order: Vec<(usize, &'static str, usize, usize, Severity)> = drafts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| match cfg.level(d.rule) {
-            Level::Off => None,
-            Level::On(sev) => Some((d.line, d.rule, d.end_line.max(d.line), i, sev)),
-        })
-        .collect();
+    // What depends on the rule alone (its level, the fingerprint's first parts) is
+    // worked out once per rule, not once per finding.
+    let path: std::sync::Arc<str> = path.into();
+    let mut per_rule: Vec<(&'static str, Level, crate::text::Fnv)> =
+        Vec::with_capacity(RULES.len());
+    let mut rule_facts = |rule: &'static str| {
+        // The same literal is usually the same pointer; the text decides otherwise.
+        let at = per_rule
+            .iter()
+            .position(|(r, ..)| std::ptr::eq(*r, rule))
+            .or_else(|| per_rule.iter().position(|(r, ..)| *r == rule));
+        let at = at.unwrap_or_else(|| {
+            per_rule.push((rule, cfg.level(rule), fingerprint_prefix(rule, &path)));
+            per_rule.len() - 1
+        });
+        (per_rule[at].1, per_rule[at].2)
+    };
+    let mut order: Vec<(
+        usize,
+        &'static str,
+        usize,
+        usize,
+        Severity,
+        crate::text::Fnv,
+    )> = Vec::with_capacity(drafts.len());
+    for (i, d) in drafts.iter().enumerate() {
+        if let (Level::On(sev), prefix) = rule_facts(d.rule) {
+            order.push((d.line, d.rule, d.end_line.max(d.line), i, sev, prefix));
+        }
+    }
     order.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
     let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
     let mut out = Vec::with_capacity(order.len());
-    let path: std::sync::Arc<str> = path.into();
-    for (_, _, _, i, sev) in order {
+    for (_, _, _, i, sev, prefix) in order {
         // Each draft is in `order` once, so each is taken once.
         let d = &mut drafts[i];
-        let fp = d.fingerprint(&path);
+        let fp = d.fingerprint_after(prefix);
         let mut f = d.take_finding(&path, sev, fp);
         let n = seen.entry(fp).or_insert(0);
         *n += 1;
