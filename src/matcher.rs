@@ -154,14 +154,25 @@ impl PlaceholderMatcher {
         }
     }
 
+    /// Where `[` stands in `text` (all of a card's blocks), when the template has
+    /// bracketed placeholders: one search per card, not one per block.
+    pub fn bracket_opens(&self, text: &str, out: &mut Vec<usize>) {
+        out.clear();
+        if self.bracket_max > 0 {
+            out.extend(memchr::memchr_iter(b'[', text.as_bytes()));
+        }
+    }
+
     /// Appends the hits in `text`, one block, to `out` (in order, without overlaps).
-    /// `generic` are the block's generic markers (see `generic_markers`), found in a
-    /// text where the block starts at `offset`.
+    /// `generic` are the block's generic markers (see `generic_markers`) and `opens`
+    /// its `[`s (see `bracket_opens`), found in a text where the block starts at
+    /// `offset`.
     pub fn scan(
         &self,
         text: &str,
         in_table: bool,
         generic: &[Range<usize>],
+        opens: &[usize],
         offset: usize,
         out: &mut Vec<PlaceholderHit>,
     ) {
@@ -175,7 +186,7 @@ impl PlaceholderMatcher {
         if self.bracket_max > 0 {
             let mut key = Vec::new();
             let before = out.len();
-            for open in memchr::memchr_iter(b'[', bytes) {
+            for open in opens.iter().map(|o| o - offset) {
                 let window = &bytes[open..bytes.len().min(open + self.bracket_max)];
                 let Some(close) = memchr::memchr(b']', window) else {
                     continue;
@@ -314,8 +325,10 @@ mod tests {
         let m = m();
         let mut generic = Vec::new();
         m.generic_markers(text, &mut generic);
+        let mut opens = Vec::new();
+        m.bracket_opens(text, &mut opens);
         let mut out = Vec::new();
-        m.scan(text, table, &generic, 0, &mut out);
+        m.scan(text, table, &generic, &opens, 0, &mut out);
         out.iter()
             .map(|h| text[h.range.clone()].to_string())
             .collect()

@@ -14,6 +14,31 @@ pub struct LineIndex {
     hint: std::cell::Cell<usize>,
 }
 
+/// The high bit of each byte of `x` that equals `b`, exactly (no borrow crosses bytes).
+#[inline(always)]
+fn byte_mask(x: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let y = x ^ (0x0101_0101_0101_0101 * u64::from(b));
+    // A byte's high bit ends up set when the byte is not zero.
+    let nonzero = ((y & LOW7) + LOW7) | y;
+    !nonzero & !LOW7
+}
+
+/// The index of the first `b` in a short `hay` (a label's few dozen bytes, where
+/// `memchr`'s set-up costs more than the search).
+pub fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    let mut i = 0;
+    while i + 8 <= hay.len() {
+        let x = u64::from_le_bytes(hay[i..i + 8].try_into().expect("8 bytes"));
+        let m = byte_mask(x, b);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    hay[i..].iter().position(|&c| c == b).map(|k| i + k)
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         Self::new_in(text, Vec::with_capacity(text.len() / 40 + 1))
@@ -735,6 +760,26 @@ mod tests {
         assert!((similarity("validation", "evaluation") - 0.8).abs() < 1e-6);
         let diff = similar::TextDiff::from_chars("trainingdetail", "trainingdetails").ratio();
         assert!((similarity("trainingdetail", "trainingdetails") - diff).abs() < 1e-6);
+    }
+
+    #[test]
+    fn byte_search_agrees_with_memchr() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for round in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 70) as usize;
+            // Few distinct bytes, so matches are frequent, with neighbours one off the
+            // needle (0x3A ± 1, 0x00, 0xFF, 0xBA) to tempt borrows across bytes.
+            let hay: Vec<u8> = (0..len)
+                .map(|k| [b':', b';', b'9', 0, 0xFF, 0xBA, b'a'][(x >> (k % 60)) as usize % 7])
+                .collect();
+            for needle in [b':', b'\n', 0u8, 0xFF] {
+                let want = memchr::memchr(needle, &hay);
+                assert_eq!(find_byte(&hay, needle), want, "round {round} {hay:?}");
+            }
+        }
     }
 
     #[test]

@@ -62,18 +62,26 @@ impl Facts {
         // Generic markers are looked for once over all blocks' text, not block by block.
         let mut generic = Vec::new();
         spec.matcher.generic_markers(&card.plain, &mut generic);
-        let mut next_generic = 0;
+        let mut opens = Vec::new();
+        spec.matcher.bracket_opens(&card.plain, &mut opens);
+        let (mut next_generic, mut next_open) = (0, 0);
         for b in &card.blocks {
             let text = card.block_text(b);
             let start = f.hits.len();
+            // Blocks lie one after the other in the arena, each followed by a newline.
             let from = next_generic;
             while next_generic < generic.len() && generic[next_generic].start < b.text.end {
                 next_generic += 1;
+            }
+            let open_from = next_open;
+            while next_open < opens.len() && opens[next_open] < b.text.end {
+                next_open += 1;
             }
             spec.matcher.scan(
                 text,
                 b.kind == BlockKind::Cell,
                 &generic[from..next_generic],
+                &opens[open_from..next_open],
                 b.text.start,
                 &mut f.hits,
             );
@@ -121,7 +129,7 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     }
     .or_else(|| {
         let head = &text.as_bytes()[..text.len().min(MAX_LABEL_CHARS + 1)];
-        let c = memchr::memchr(b':', head)?;
+        let c = crate::text::find_byte(head, b':')?;
         (!text[c..].starts_with("://")).then_some(c)
     })?;
     let label = text[..colon].trim();
