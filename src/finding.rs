@@ -157,9 +157,9 @@ impl Draft {
         self
     }
 
-    pub fn finish(self, path: &str, severity: Severity) -> Finding {
+    pub fn finish(mut self, path: &str, severity: Severity) -> Finding {
         let fp = self.fingerprint(path);
-        self.finish_with(&Arc::from(path), severity, fp)
+        self.take_finding(&Arc::from(path), severity, fp)
     }
 
     /// The fingerprint: rule, path, section, field and the subject's normalised
@@ -175,10 +175,6 @@ impl Draft {
         h.part(self.field.as_deref().unwrap_or(""));
         h.normalized_part(&self.subject);
         h.0
-    }
-
-    pub(crate) fn finish_with(mut self, path: &Arc<str>, severity: Severity, fp: u64) -> Finding {
-        self.take_finding(path, severity, fp)
     }
 
     /// The finding, with this draft's texts moved into it (left empty here).

@@ -110,15 +110,9 @@ impl LineIndex {
     }
 }
 
-/// GitHub's anchor for a heading's rendered text (github-slugger): lower-case, drop
-/// punctuation other than `-` and `_`, turn each space into `-` (runs are not merged).
-pub fn github_slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_github_slug(text, &mut out);
-    out
-}
-
-/// Appends `github_slug(text)` to `out`.
+/// Appends GitHub's anchor for a heading's rendered text (github-slugger) to `out`:
+/// lower-case, drop punctuation other than `-` and `_`, turn each space into `-`
+/// (runs are not merged).
 pub fn push_github_slug(text: &str, out: &mut String) {
     for c in text.trim().chars() {
         if c.is_ascii() {
@@ -148,10 +142,6 @@ impl SlugCounter {
     /// Forgets every anchor handed out, keeping the table's room (for the next card).
     pub fn clear(&mut self) {
         self.seen.clear();
-    }
-
-    pub fn next(&mut self, text: &str) -> String {
-        self.next_slug(text).to_string()
     }
 
     /// The next anchor for a heading of `text`, valid until the next call.
@@ -546,6 +536,12 @@ pub fn push_ellipsized(text: &str, max_chars: usize, out: &mut String) {
 mod tests {
     use super::*;
 
+    fn github_slug(text: &str) -> String {
+        let mut out = String::new();
+        push_github_slug(text, &mut out);
+        out
+    }
+
     #[test]
     fn bit_vector_lcs_agrees_with_the_table() {
         let mut x = 0x2545_F491_4F6C_DD1Du64;
@@ -666,11 +662,11 @@ mod tests {
         );
         assert_eq!(github_slug("Out-of-Scope Use"), "out-of-scope-use");
         let mut c = SlugCounter::default();
-        assert_eq!(c.next("Summary"), "summary");
-        assert_eq!(c.next("Summary"), "summary-1");
-        assert_eq!(c.next("Summary"), "summary-2");
-        assert_eq!(c.next("Summary 3"), "summary-3");
-        assert_eq!(c.next("Summary"), "summary-4");
+        assert_eq!(c.next_slug("Summary"), "summary");
+        assert_eq!(c.next_slug("Summary"), "summary-1");
+        assert_eq!(c.next_slug("Summary"), "summary-2");
+        assert_eq!(c.next_slug("Summary 3"), "summary-3");
+        assert_eq!(c.next_slug("Summary"), "summary-4");
         // Every ASCII character, with and without a non-ASCII one after it.
         let all: String = (1u8..128).map(char::from).collect();
         assert_eq!(
