@@ -168,9 +168,10 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut base = 0;
+    // Where the word still open at the end of the last chunk started.
     let mut start = 0;
-    let mut in_word = false;
-    // The high bit of byte 0 when the last byte of the previous chunk was a letter or digit.
+    // The high bit of byte 0 when the last byte of the previous chunk was a letter or
+    // digit (a word is open).
     let mut carry = 0u64;
     // One chunk past the end when the text fills whole chunks: its padding ends a
     // word that reaches the end, so every word is handed over at one call site (two
@@ -187,34 +188,43 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
         if x & HIGH != 0 && starts_multibyte_alnum(text, base, x) {
             // Between words, the chunk may begin inside a multi-byte separator that
             // started in the previous one: start from that character.
-            let mut from = if in_word { start } else { base };
+            let mut from = if carry != 0 { start } else { base };
             while from > 0 && !text.is_char_boundary(from) {
                 from -= 1;
             }
             return read_words_from(text, from, sink);
         }
         let alnum = alnum_bits(x);
-        // Where a byte differs from the one before it, a word starts or ends; starts and
-        // ends alternate.
-        let mut edges = (alnum ^ ((alnum << 8) | carry)) & HIGH;
-        while edges != 0 {
-            let at = base + (edges.trailing_zeros() / 8) as usize;
-            if in_word {
-                if sink.wants(bytes, start, at) {
-                    sink.word(Word {
-                        hash: hash_word_at(bytes, start, at, 0x2020_2020_2020_2020),
-                        len: at - start,
-                        start,
-                        end: at,
-                    });
-                } else {
-                    sink.skipped();
-                }
+        // A letter or digit after a separator starts a word; a separator after one
+        // ends it. Only the ends are visited (one branch per word, not two): an end's
+        // word starts at the last start before it in this chunk, or else where the
+        // word open at the chunk's start began.
+        let prev = (alnum << 8) | carry;
+        let starts = alnum & !prev;
+        let mut ends = prev & !alnum & HIGH;
+        while ends != 0 {
+            let bit = ends.trailing_zeros();
+            let before = starts & ((1u64 << bit) - 1);
+            let word_start = if before != 0 {
+                base + (63 - before.leading_zeros() as usize) / 8
             } else {
-                start = at;
+                start
+            };
+            let at = base + (bit / 8) as usize;
+            if sink.wants(bytes, word_start, at) {
+                sink.word(Word {
+                    hash: hash_word_at(bytes, word_start, at, 0x2020_2020_2020_2020),
+                    len: at - word_start,
+                    start: word_start,
+                    end: at,
+                });
+            } else {
+                sink.skipped();
             }
-            in_word = !in_word;
-            edges &= edges - 1;
+            ends &= ends - 1;
+        }
+        if starts != 0 {
+            start = base + (63 - starts.leading_zeros() as usize) / 8;
         }
         carry = (alnum >> 56) & 0x80;
         base += 8;
