@@ -175,7 +175,7 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
     let mut carry = 0u64;
     // One chunk past the end when the text fills whole chunks: its padding ends a
     // word that reaches the end, so every word is handed over at one call site (two
-    // kept the compiler from inlining `f`).
+    // kept the compiler from inlining the sink's `word`).
     while base <= n {
         let x = if base + 8 <= n {
             u64::from_le_bytes(bytes[base..base + 8].try_into().expect("8 bytes"))

@@ -32,11 +32,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         if spec.fields.is_empty() {
             continue;
         }
-        let section_name = if spec.title_slot {
-            card.heading_text(&card.headings[c]).to_string()
-        } else {
-            spec.text.clone()
-        };
+        let section_name = ctx.section_name(Some(c));
         let from = entries.partition_point(|e| e.0 < c);
         let to = from + entries[from..].partition_point(|e| e.0 == c);
         let fields_here = &entries[from..to];
@@ -64,7 +60,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                                 f.label
                             ),
                         )
-                        .section(section_name.clone())
+                        .section_opt(section_name.clone())
                         .field(f.label.clone())
                         .subject(f.label.clone()),
                     );
@@ -91,7 +87,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                                     fa.label(text)
                                 ),
                             )
-                            .section(section_name.clone())
+                            .section_opt(section_name.clone())
                             .field(f.label.clone())
                             .subject(f.label.clone()),
                         );

@@ -278,11 +278,7 @@ fn finish(cfg: &Config, path: &str, drafts: &mut [Draft]) -> Vec<Finding> {
     let mut per_rule: Vec<(&'static str, Level, crate::text::Fnv)> =
         Vec::with_capacity(RULES.len());
     let mut rule_facts = |rule: &'static str| {
-        // The same literal is usually the same pointer; the text decides otherwise.
-        let at = per_rule
-            .iter()
-            .position(|(r, ..)| std::ptr::eq(*r, rule))
-            .or_else(|| per_rule.iter().position(|(r, ..)| *r == rule));
+        let at = per_rule.iter().position(|(r, ..)| *r == rule);
         let at = at.unwrap_or_else(|| {
             per_rule.push((rule, cfg.level(rule), fingerprint_prefix(rule, &path)));
             per_rule.len() - 1

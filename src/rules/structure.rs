@@ -153,11 +153,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                     ),
                 )
                 .end_line(h.end_line)
-                .section(if s.title_slot {
-                    ctx.card.heading_text(h).to_string()
-                } else {
-                    s.text.clone()
-                })
+                .section_opt(ctx.section_name(Some(c)))
                 .subject(ctx.card.heading_text(h));
                 if let Some(sug) = rewrite_heading(ctx, h, s.level, None) {
                     d = d.suggestion(sug);
@@ -187,7 +183,6 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
             continue;
         }
         let (si, _) = ctx.outline.card_to_spec[c].expect("paired heading");
-        let s = &ctx.spec.sections[si];
         let prev = (0..si).rev().find(|&p| {
             ctx.outline.spec_to_card[p].is_some()
                 && !flagged.contains(&ctx.outline.spec_to_card[p].unwrap())
@@ -207,11 +202,7 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
                 ),
             )
             .end_line(h.end_line)
-            .section(if s.title_slot {
-                    ctx.card.heading_text(h).to_string()
-                } else {
-                    s.text.clone()
-                })
+            .section_opt(ctx.section_name(Some(c)))
             .subject(ctx.card.heading_text(h)),
         );
     }
@@ -281,11 +272,7 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
                 ),
             )
             .end_line(h.end_line)
-            .section(if s.title_slot {
-                    ctx.card.heading_text(h).to_string()
-                } else {
-                    s.text.clone()
-                })
+            .section_opt(ctx.section_name(Some(c)))
             .subject(s.text.clone()),
         );
     }
