@@ -278,10 +278,12 @@ impl<'t> Card<'t> {
         let mut item_depth_frames: Vec<usize> = Vec::new();
 
         for (event, range) in parser {
-            match event {
+            // Read in place: moving the event (and its tag) out cost a wide copy of
+            // what the parser had just written narrowly, a stall per event.
+            match &event {
                 Event::Start(tag) => match tag {
                     Tag::Heading { level, .. } => {
-                        heading = Some((level, range.start));
+                        heading = Some((*level, range.start));
                         heading_frame_start = frames.len();
                         frames.push(self.open_frame(BlockKind::Heading, range.start));
                     }
@@ -341,7 +343,7 @@ impl<'t> Card<'t> {
                             }
                         }
                     }
-                    Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. } => {
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
                         let is_image = matches!(tag, Tag::Image { .. });
                         let dest = self.push_dest(dest_url);
                         let line = self.lines.line(range.start);
@@ -397,7 +399,7 @@ impl<'t> Card<'t> {
                     TagEnd::Paragraph | TagEnd::TableCell => {
                         if let Some(f) = frames.last() {
                             let is_item_reuse =
-                                f.kind == BlockKind::Item && end == TagEnd::Paragraph;
+                                f.kind == BlockKind::Item && *end == TagEnd::Paragraph;
                             if !is_item_reuse {
                                 let f = frames.pop().expect("frame");
                                 self.close_frame(f, range.end, text);
@@ -439,7 +441,7 @@ impl<'t> Card<'t> {
                     if in_code {
                         continue;
                     }
-                    self.push_text(&mut frames, &t, range.start, emph_depth > 0);
+                    self.push_text(&mut frames, t, range.start, emph_depth > 0);
                 }
                 Event::SoftBreak | Event::HardBreak => {
                     if let Some(f) = frames.last_mut() {
@@ -449,10 +451,10 @@ impl<'t> Card<'t> {
                     }
                 }
                 Event::Html(h) | Event::InlineHtml(h) => {
-                    self.read_html(&h, range.start);
+                    self.read_html(h, range.start);
                 }
                 Event::InlineMath(t) | Event::DisplayMath(t) => {
-                    self.push_text(&mut frames, &t, range.start, emph_depth > 0);
+                    self.push_text(&mut frames, t, range.start, emph_depth > 0);
                 }
                 Event::Rule => self.thematic_breaks.push(self.lines.line(range.start)),
                 Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
