@@ -246,12 +246,12 @@ fn check_one(
     })
 }
 
-/// Cards checked at once: the workers' share of a batch, reported in input order, so
-/// memory stays bounded by one batch whatever the corpus size.
-const BATCH_PER_THREAD: usize = 16;
+/// How far the checker threads may run ahead of the report, per thread: memory stays
+/// bounded by this many cards whatever the corpus size.
+const AHEAD_PER_THREAD: usize = 16;
 
-/// Checks every input (in parallel, one batch at a time) and streams the results in
-/// input order; returns what the exit code needs.
+/// Checks every input (in parallel) and streams the results in input order; returns
+/// what the exit code needs.
 pub fn run(
     spec: &Spec,
     cfg: &Config,
@@ -266,37 +266,12 @@ pub fn run(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     reporter.begin(out)?;
-    for batch in inputs.chunks(threads * BATCH_PER_THREAD) {
-        let per = batch.len().div_ceil(threads);
-        let results: Vec<Result<Checked>> = if threads == 1 || batch.len() == 1 {
-            batch
-                .iter()
-                .map(|i| check_one(spec, cfg, i, root, keep_source))
-                .collect()
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .chunks(per)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|i| check_one(spec, cfg, i, root, keep_source))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            vec![Err(anyhow::anyhow!("a checker thread failed"))]
-                        })
-                    })
-                    .collect()
-            })
-        };
-        for r in results {
-            let c = r?;
+    crate::in_order::in_order(
+        inputs,
+        threads,
+        threads * AHEAD_PER_THREAD,
+        |i| check_one(spec, cfg, i, root, keep_source),
+        |c| {
             for f in &c.findings {
                 counts.add(f.severity);
             }
@@ -308,8 +283,9 @@ pub fn run(
                     source: c.source.as_deref(),
                 },
             )?;
-        }
-    }
+            Ok(())
+        },
+    )?;
     reporter.end(out, inputs.len(), counts)?;
     out.flush()?;
     Ok(CheckSummary {

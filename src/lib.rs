@@ -23,6 +23,7 @@ pub mod diff;
 pub mod finding;
 #[cfg(feature = "github")]
 pub mod github;
+pub mod in_order;
 pub mod instructions;
 pub mod matcher;
 pub mod report;
