@@ -60,14 +60,32 @@ fn hash_word_at(text: &[u8], start: usize, end: usize, fold: u64) -> u64 {
         let chunk = if i + 8 <= text.len() {
             u64::from_le_bytes(text[i..i + 8].try_into().expect("8 bytes"))
         } else {
-            let mut last = [0u8; 8];
-            last[..rest].copy_from_slice(&text[i..end]);
-            u64::from_le_bytes(last)
+            tail_chunk(text, i, 0)
         };
         let mask = u64::MAX >> (64 - 8 * rest);
         h = mix(h, (chunk | fold) & mask);
     }
     h
+}
+
+/// The bytes of `bytes` from `at` (fewer than eight) as the low bytes of a chunk, the
+/// high bytes taken from `fill`. Read as the last eight bytes, shifted, when there are
+/// eight: a copy into a padded array was a `memcpy` call per block.
+#[inline(always)]
+fn tail_chunk(bytes: &[u8], at: usize, fill: u64) -> u64 {
+    let n = bytes.len();
+    let len = n - at;
+    debug_assert!(len < 8);
+    if len == 0 {
+        fill
+    } else if n >= 8 {
+        let x = u64::from_le_bytes(bytes[n - 8..].try_into().expect("8 bytes"));
+        (x >> (64 - 8 * len)) | (fill << (8 * len))
+    } else {
+        let mut last = fill.to_le_bytes();
+        last[..len].copy_from_slice(&bytes[at..]);
+        u64::from_le_bytes(last)
+    }
 }
 
 /// The hash `for_each_word` gives an already lower-cased word.
@@ -181,9 +199,7 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
             u64::from_le_bytes(bytes[base..base + 8].try_into().expect("8 bytes"))
         } else {
             // The tail, padded with spaces: a word reaching the end ends at `n`.
-            let mut last = [b' '; 8];
-            last[..n - base].copy_from_slice(&bytes[base..]);
-            u64::from_le_bytes(last)
+            tail_chunk(bytes, base, 0x2020_2020_2020_2020)
         };
         if x & HIGH != 0 && starts_multibyte_alnum(text, base, x) {
             // Between words, the chunk may begin inside a multi-byte separator that
@@ -323,6 +339,24 @@ mod tests {
         let mut v = Vec::new();
         for_each_word(text, |w| v.push(w));
         v
+    }
+
+    #[test]
+    fn tail_chunks_are_the_padded_tail() {
+        let bytes: Vec<u8> = (1..=20).collect();
+        for n in 0..=bytes.len() {
+            for at in n.saturating_sub(7)..=n {
+                for fill in [0u64, 0x2020_2020_2020_2020] {
+                    let mut padded = fill.to_le_bytes();
+                    padded[..n - at].copy_from_slice(&bytes[at..n]);
+                    assert_eq!(
+                        tail_chunk(&bytes[..n], at, fill),
+                        u64::from_le_bytes(padded),
+                        "n {n}, at {at}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
