@@ -172,19 +172,33 @@ pub struct Card<'t> {
     slugs: SlugCounter,
 }
 
+/// A block being read. The innermost open frame writes its text straight into the
+/// card's arena (`plain`, from `start`) and its pieces into `segs` (from `seg_start`):
+/// most blocks (paragraphs, cells, headings) never hold another, and their text is
+/// then never copied. When a nested block opens inside a frame, the frame's text so
+/// far is moved aside (`aside`) and gathered there until it closes, so every block's
+/// text stays in one piece in the arena.
 struct Frame {
     kind: BlockKind,
-    /// The frame's own text; nested blocks interrupt it, so it is gathered here and
-    /// moved into the card's arena when the frame closes.
-    buf: String,
-    segs: Vec<(usize, usize)>,
+    start: usize,
+    seg_start: usize,
+    /// The text and pieces (offsets in the text) of a frame a nested block interrupted.
+    aside: Option<(String, Vec<(usize, usize)>)>,
     src_start: usize,
     has_emph: bool,
     has_plain: bool,
-    /// Range of the leading bold text in `buf`, trimmed.
+    /// Range of the leading bold text in the frame's text, trimmed.
     strong_label: Option<Range<usize>>,
     strong_open: Option<usize>,
     has_children: bool,
+}
+
+/// The text a frame has gathered so far.
+fn frame_text<'a>(plain: &'a str, f: &'a Frame) -> &'a str {
+    match &f.aside {
+        Some((buf, _)) => buf,
+        None => &plain[f.start..],
+    }
 }
 
 impl<'t> Card<'t> {
@@ -285,18 +299,18 @@ impl<'t> Card<'t> {
                     Tag::Heading { level, .. } => {
                         heading = Some((*level, range.start));
                         heading_frame_start = frames.len();
-                        frames.push(self.open_frame(BlockKind::Heading, range.start));
+                        self.open_frame(&mut frames, BlockKind::Heading, range.start);
                     }
                     Tag::Paragraph => {
                         // A paragraph inside a list item continues the item's own text
                         // (loose lists) unless the item already has text.
                         let reuse = matches!(frames.last(), Some(f) if f.kind == BlockKind::Item
-                            && f.buf.is_empty());
+                            && frame_text(&self.plain, f).is_empty());
                         if !reuse {
                             if let Some(f) = frames.last_mut() {
                                 f.has_children = true;
                             }
-                            frames.push(self.open_frame(BlockKind::Paragraph, range.start));
+                            self.open_frame(&mut frames, BlockKind::Paragraph, range.start);
                         }
                     }
                     Tag::Item => {
@@ -304,7 +318,7 @@ impl<'t> Card<'t> {
                             f.has_children = true;
                         }
                         item_depth_frames.push(frames.len());
-                        frames.push(self.open_frame(BlockKind::Item, range.start));
+                        self.open_frame(&mut frames, BlockKind::Item, range.start);
                     }
                     Tag::List(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => {
                         if let Some(f) = frames.last_mut() {
@@ -312,7 +326,7 @@ impl<'t> Card<'t> {
                         }
                     }
                     Tag::TableCell => {
-                        frames.push(self.open_frame(BlockKind::Cell, range.start));
+                        self.open_frame(&mut frames, BlockKind::Cell, range.start);
                     }
                     Tag::Table(_) => {
                         current_table = Some(Table {
@@ -335,11 +349,12 @@ impl<'t> Card<'t> {
                     Tag::Emphasis => emph_depth += 1,
                     Tag::Strong => {
                         if let Some(f) = frames.last_mut() {
+                            let text = frame_text(&self.plain, f);
                             if f.strong_label.is_none()
                                 && f.strong_open.is_none()
-                                && f.buf.trim().is_empty()
+                                && text.trim().is_empty()
                             {
-                                f.strong_open = Some(f.buf.len());
+                                f.strong_open = Some(text.len());
                             }
                         }
                     }
@@ -378,7 +393,10 @@ impl<'t> Card<'t> {
                         let f = frames.pop().expect("heading frame");
                         let (level, start) = heading.take().unwrap_or((HeadingLevel::H1, 0));
                         let text_start = self.heading_strings.len();
-                        crate::text::push_collapsed(&f.buf, &mut self.heading_strings);
+                        crate::text::push_collapsed(
+                            frame_text(&self.plain, &f),
+                            &mut self.heading_strings,
+                        );
                         let text_end = self.heading_strings.len();
                         let slug = self
                             .slugs
@@ -423,7 +441,7 @@ impl<'t> Card<'t> {
                     TagEnd::Strong => {
                         if let Some(f) = frames.last_mut() {
                             if let Some(open) = f.strong_open.take() {
-                                let label = &f.buf[open..];
+                                let label = &frame_text(&self.plain, f)[open..];
                                 let lead = label.len() - label.trim_start().len();
                                 let start = open + lead;
                                 f.strong_label = Some(start..start + label.trim().len());
@@ -445,8 +463,10 @@ impl<'t> Card<'t> {
                 }
                 Event::SoftBreak | Event::HardBreak => {
                     if let Some(f) = frames.last_mut() {
-                        if !f.buf.is_empty() {
-                            f.buf.push(' ');
+                        match &mut f.aside {
+                            Some((buf, _)) if !buf.is_empty() => buf.push(' '),
+                            None if self.plain.len() > f.start => self.plain.push(' '),
+                            _ => {}
                         }
                     }
                 }
@@ -478,25 +498,48 @@ impl<'t> Card<'t> {
         self.headings.len().checked_sub(1)
     }
 
-    fn open_frame(&mut self, kind: BlockKind, src_start: usize) -> Frame {
-        let (buf, segs) = self.spare.pop().unwrap_or_default();
-        Frame {
+    /// Opens a frame inside the innermost one, whose text moves aside (see `Frame`).
+    fn open_frame(&mut self, frames: &mut Vec<Frame>, kind: BlockKind, src_start: usize) {
+        if let Some(outer) = frames.last_mut() {
+            if outer.aside.is_none() {
+                let (mut buf, mut segs) = self.spare.pop().unwrap_or_default();
+                buf.push_str(&self.plain[outer.start..]);
+                segs.extend(
+                    self.segs[outer.seg_start..]
+                        .iter()
+                        .map(|(p, s)| (p - outer.start, *s)),
+                );
+                self.plain.truncate(outer.start);
+                self.segs.truncate(outer.seg_start);
+                outer.aside = Some((buf, segs));
+            }
+        }
+        frames.push(Frame {
             kind,
-            buf,
-            segs,
+            start: self.plain.len(),
+            seg_start: self.segs.len(),
+            aside: None,
             src_start,
             has_emph: false,
             has_plain: false,
             strong_label: None,
             strong_open: None,
             has_children: false,
-        }
+        });
     }
 
     fn push_text(&mut self, frames: &mut [Frame], t: &str, src: usize, emphasized: bool) {
         let Some(f) = frames.last_mut() else { return };
-        f.segs.push((f.buf.len(), src));
-        f.buf.push_str(t);
+        match &mut f.aside {
+            Some((buf, segs)) => {
+                segs.push((buf.len(), src));
+                buf.push_str(t);
+            }
+            None => {
+                self.segs.push((self.plain.len(), src));
+                self.plain.push_str(t);
+            }
+        }
         if f.strong_open.is_none()
             && (if emphasized {
                 !f.has_emph
@@ -515,15 +558,20 @@ impl<'t> Card<'t> {
         }
     }
 
-    fn close_frame(&mut self, mut f: Frame, src_end: usize, src: &str) {
-        let base = self.plain.len();
-        self.plain.push_str(&f.buf);
+    fn close_frame(&mut self, f: Frame, src_end: usize, src: &str) {
+        let (base, segs_start) = match &f.aside {
+            None => (f.start, f.seg_start),
+            Some((buf, segs)) => {
+                let (base, segs_start) = (self.plain.len(), self.segs.len());
+                self.plain.push_str(buf);
+                self.segs.extend(segs.iter().map(|(p, s)| (p + base, *s)));
+                (base, segs_start)
+            }
+        };
         let text = base..self.plain.len();
         // Blocks are separated in the arena, so one search over it cannot match
         // across two blocks or see a word boundary that is not there.
         self.plain.push('\n');
-        let segs_start = self.segs.len();
-        self.segs.extend(f.segs.iter().map(|(p, s)| (p + base, *s)));
         let line = self.lines.line(f.src_start);
         // The block's range may run over trailing blank lines; end on its last text.
         let mut last = src_end.min(src.len());
@@ -565,9 +613,11 @@ impl<'t> Card<'t> {
             strong_label,
             has_children: f.has_children,
         });
-        f.buf.clear();
-        f.segs.clear();
-        self.spare.push((f.buf, f.segs));
+        if let Some((mut buf, mut segs)) = f.aside {
+            buf.clear();
+            segs.clear();
+            self.spare.push((buf, segs));
+        }
     }
 
     fn row(&self, text: &str, start: usize) -> TableRow {
@@ -645,6 +695,37 @@ mod tests {
         drop(Card::parse(big));
         assert_eq!(model(&Card::parse(small)), fresh);
         assert_eq!(model(&Card::parse(small)), fresh);
+    }
+
+    #[test]
+    fn a_block_interrupted_by_a_nested_one_stays_whole() {
+        // The outer item's text comes after its nested list (it had none before), and
+        // a bold label opens an item whose nested list interrupts it.
+        let card = Card::parse(
+            "- \n  - child *one*\n\n  after the list\n\n- **Label:** value\n  - inner\n",
+        );
+        let texts: Vec<(&str, usize, BlockKind)> = card
+            .blocks
+            .iter()
+            .map(|b| (card.block_text(b), b.line, b.kind))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("child one", 2, BlockKind::Item),
+                ("after the list", 1, BlockKind::Item),
+                ("inner", 7, BlockKind::Item),
+                ("Label: value", 6, BlockKind::Item),
+            ]
+        );
+        let after = &card.blocks[1];
+        assert_eq!(card.line_of_plain(after, after.text.start + 6), 4);
+        let label = &card.blocks[3];
+        assert_eq!(card.strong_label(label), Some("Label:"));
+        // Every block's text is followed by a newline in the arena.
+        for b in &card.blocks {
+            assert_eq!(card.plain.as_bytes()[b.text.end], b'\n');
+        }
     }
 
     #[test]
