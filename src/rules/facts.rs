@@ -3,7 +3,6 @@
 //! real content, and the field label it opens with.
 
 use crate::card::{Block, BlockKind, Card};
-use crate::config::Config;
 use crate::matcher::PlaceholderHit;
 use crate::template::Spec;
 use crate::text::{collapse_ws, field_key};
@@ -49,7 +48,7 @@ pub struct Facts {
 const MAX_LABEL_CHARS: usize = 80;
 
 impl Facts {
-    pub fn build(spec: &Spec, _cfg: &Config, card: &Card) -> Facts {
+    pub fn build(spec: &Spec, card: &Card) -> Facts {
         let n = card.blocks.len();
         let mut f = Facts {
             hit_ranges: Vec::with_capacity(n),

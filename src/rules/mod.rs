@@ -233,7 +233,7 @@ pub fn check_text(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
     let outline = Outline::build(spec, &card);
-    let facts = Facts::build(spec, cfg, &card);
+    let facts = Facts::build(spec, &card);
     let ctx = Context {
         spec,
         card: &card,
