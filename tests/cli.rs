@@ -357,3 +357,42 @@ fn unreadable_files_are_findings_not_crashes() {
         assert_eq!(fs[0]["line"], 1);
     }
 }
+
+#[test]
+fn many_cards_are_reported_in_order_each_with_its_own_findings() {
+    // More cards than the checker threads may run ahead of the report, slow ones (the
+    // unfilled template: a hundred findings) between fast ones, so results come back
+    // out of order and must be put back in it.
+    let dir = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string("templates/ri-scale-model-card.md").unwrap();
+    let good = std::fs::read_to_string("fixtures/cards/good/n2v-denoise/README.md").unwrap();
+    for i in 0..300 {
+        let d = dir.path().join(format!("m{i:03}"));
+        std::fs::create_dir(&d).unwrap();
+        let body = if i % 7 == 0 { &template } else { &good };
+        std::fs::write(d.join("README.md"), body).unwrap();
+    }
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 300);
+    for (i, f) in files.iter().enumerate() {
+        let path = f["path"].as_str().unwrap();
+        assert!(path.ends_with(&format!("m{i:03}/README.md")), "{i}: {path}");
+        let n = f["findings"].as_array().unwrap().len();
+        assert_eq!(n > 100, i % 7 == 0, "{path}: {n} findings");
+    }
+}
