@@ -167,7 +167,7 @@ pub struct Card<'t> {
     /// Lines of thematic breaks (`---`), which the template uses to fence its
     /// preamble and footer.
     pub thematic_breaks: Vec<usize>,
-    /// Text buffers of closed frames, reused by the next ones.
+    /// Buffers of frames whose text was moved aside (see `Frame`), reused by the next.
     spare: Vec<(String, Vec<(usize, usize)>)>,
     slugs: SlugCounter,
 }

@@ -157,6 +157,9 @@ impl Draft {
         self
     }
 
+    /// The finding for one draft alone, for tests (`rules::finish` does this for a
+    /// card's drafts together).
+    #[cfg(test)]
     pub fn finish(mut self, path: &str, severity: Severity) -> Finding {
         let fp = self.fingerprint(path);
         self.take_finding(&Arc::from(path), severity, fp)
@@ -164,6 +167,7 @@ impl Draft {
 
     /// The fingerprint: rule, path, section, field and the subject's normalised
     /// words, never the line.
+    #[cfg(test)]
     pub fn fingerprint(&self, path: &str) -> u64 {
         self.fingerprint_after(fingerprint_prefix(self.rule, path))
     }
