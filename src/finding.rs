@@ -75,9 +75,41 @@ pub struct Finding {
     pub field: Option<String>,
     /// Replacement text for lines `line..=end_line`, when the fix is known.
     pub suggestion: Option<String>,
-    /// Identifies the finding across pushes: rule, path, section, field and the
-    /// offending text, never the line number.
-    pub fingerprint: Fingerprint,
+    /// The text that makes this finding distinct within its section (a placeholder,
+    /// a link target…): with rule, path, section and field, its identity across
+    /// pushes (see `fingerprints`), never the line number.
+    pub subject: String,
+}
+
+impl Finding {
+    /// The hash of the finding's identity: rule, path, section, field and the
+    /// subject's normalised words.
+    pub fn fingerprint_hash(&self) -> u64 {
+        let mut h = fingerprint_prefix(self.rule, &self.path);
+        h.part(self.section.as_deref().unwrap_or(""));
+        h.part(self.field.as_deref().unwrap_or(""));
+        h.normalized_part(&self.subject);
+        h.0
+    }
+}
+
+/// The fingerprints of one file's findings, in their order: the nth finding whose
+/// hash an earlier one has gets `-n`. Worked out only where they are written (SARIF,
+/// the review): hashing every finding's texts cost more than formatting them.
+pub fn fingerprints(findings: &[Finding]) -> Vec<Fingerprint> {
+    let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
+    findings
+        .iter()
+        .map(|f| {
+            let hash = f.fingerprint_hash();
+            let repeat = seen.entry(hash).or_insert(0);
+            *repeat += 1;
+            Fingerprint {
+                hash,
+                repeat: *repeat,
+            }
+        })
+        .collect()
 }
 
 /// A finding's identity across pushes, written as 16 hex digits, with `-n` for the
@@ -161,28 +193,11 @@ impl Draft {
     /// card's drafts together).
     #[cfg(test)]
     pub fn finish(mut self, path: &str, severity: Severity) -> Finding {
-        let fp = self.fingerprint(path);
-        self.take_finding(&Arc::from(path), severity, fp)
-    }
-
-    /// The fingerprint: rule, path, section, field and the subject's normalised
-    /// words, never the line.
-    #[cfg(test)]
-    pub fn fingerprint(&self, path: &str) -> u64 {
-        self.fingerprint_after(fingerprint_prefix(self.rule, path))
-    }
-
-    /// The fingerprint, from the hash of its first parts (`fingerprint_prefix`).
-    pub(crate) fn fingerprint_after(&self, prefix: crate::text::Fnv) -> u64 {
-        let mut h = prefix;
-        h.part(self.section.as_deref().unwrap_or(""));
-        h.part(self.field.as_deref().unwrap_or(""));
-        h.normalized_part(&self.subject);
-        h.0
+        self.take_finding(&Arc::from(path), severity)
     }
 
     /// The finding, with this draft's texts moved into it (left empty here).
-    pub(crate) fn take_finding(&mut self, path: &Arc<str>, severity: Severity, fp: u64) -> Finding {
+    pub(crate) fn take_finding(&mut self, path: &Arc<str>, severity: Severity) -> Finding {
         Finding {
             rule: self.rule,
             severity,
@@ -193,17 +208,13 @@ impl Draft {
             section: self.section.take(),
             field: self.field.take(),
             suggestion: self.suggestion.take(),
-            fingerprint: Fingerprint {
-                hash: fp,
-                repeat: 1,
-            },
+            subject: std::mem::take(&mut self.subject),
         }
     }
 }
 
-/// The hash of a fingerprint's first parts, the same for every finding of one rule
-/// in one file (so computed once for them).
-pub(crate) fn fingerprint_prefix(rule: &str, path: &str) -> crate::text::Fnv {
+/// The hash of a fingerprint's first parts.
+fn fingerprint_prefix(rule: &str, path: &str) -> crate::text::Fnv {
     let mut h = crate::text::Fnv::default();
     h.part(rule);
     h.part(path);
@@ -298,7 +309,8 @@ mod tests {
         let d = super::Draft::new("placeholder", 3, String::new())
             .section("Model Details")
             .field("License")
-            .subject("  *[License]*, Ünï  TODO ");
+            .subject("  *[License]*, Ünï  TODO ")
+            .finish("m/README.md", Severity::Error);
         let expected = crate::text::fnv1a(&[
             "placeholder",
             "m/README.md",
@@ -306,7 +318,7 @@ mod tests {
             "License",
             &crate::text::normalized("  *[License]*, Ünï  TODO "),
         ]);
-        assert_eq!(d.fingerprint("m/README.md"), expected);
+        assert_eq!(d.fingerprint_hash(), expected);
     }
 
     use super::*;
@@ -321,12 +333,12 @@ mod tests {
             .section("Model Description")
             .subject("[Name]")
             .finish("a/README.md", Severity::Error);
-        assert_eq!(a.fingerprint, b.fingerprint);
+        assert_eq!(a.fingerprint_hash(), b.fingerprint_hash());
         let c = Draft::new("placeholder", 3, "m".into())
             .section("Model Sources")
             .subject("[Name]")
             .finish("a/README.md", Severity::Error);
-        assert_ne!(a.fingerprint, c.fingerprint);
+        assert_ne!(a.fingerprint_hash(), c.fingerprint_hash());
     }
 
     #[test]

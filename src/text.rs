@@ -266,7 +266,7 @@ pub fn collapse_ws(text: &str) -> String {
 pub fn push_collapsed(text: &str, out: &mut String) {
     // Most texts (headings) are printable ASCII words with single spaces between
     // them: copied as they are.
-    if is_collapsed_ascii(text.as_bytes()) {
+    if is_collapsed_ascii(text.as_bytes(), true) {
         out.push_str(text);
         return;
     }
@@ -279,16 +279,23 @@ pub fn push_collapsed(text: &str, out: &mut String) {
     }
 }
 
-/// Printable ASCII with single spaces between words and none at either end: what
-/// `push_collapsed` would leave as it is.
-fn is_collapsed_ascii(bytes: &[u8]) -> bool {
-    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
-        return true;
-    };
-    first != b' '
-        && last != b' '
-        && bytes.iter().all(|&b| matches!(b, 0x20..=0x7E))
-        && !bytes.windows(2).any(|w| w == b"  ")
+/// Printable ASCII with single spaces between words and none at either end (and, when
+/// `brackets` is false, no `[` or `]`): what `push_collapsed` (`push_field_key`) would
+/// leave as it is, apart from case. One pass: it runs for every heading and every
+/// field line of every card.
+fn is_collapsed_ascii(bytes: &[u8], brackets: bool) -> bool {
+    // A space before the first byte makes a leading space a double one.
+    let mut prev = b' ';
+    for &b in bytes {
+        if !matches!(b, 0x20..=0x7E)
+            || b == b' ' && prev == b' '
+            || !brackets && (b == b'[' || b == b']')
+        {
+            return false;
+        }
+        prev = b;
+    }
+    prev != b' ' || bytes.is_empty()
 }
 
 /// A field label as the template's and the card's are compared: lower case, whitespace collapsed,
@@ -305,8 +312,7 @@ pub fn push_field_key(label: &str, out: &mut String) {
     // Most labels are printable ASCII words with single spaces between them and
     // nothing to drop: their key is the label in lower case, copied at once.
     let bytes = label.as_bytes();
-    let simple = is_collapsed_ascii(bytes) && !bytes.iter().any(|&b| b == b'[' || b == b']');
-    if simple {
+    if is_collapsed_ascii(bytes, false) {
         out.push_str(label);
         out[from..].make_ascii_lowercase();
         return;

@@ -149,6 +149,49 @@ fn sarif_is_2_1_0_with_rules_and_results() {
 }
 
 #[test]
+fn sarif_fingerprints_tell_cards_outside_the_root_apart() {
+    // Two copies of one card in folders outside the repository: the same findings,
+    // but each file's findings are its own to GitHub (a fingerprint names the path the
+    // report shows, not only the file's name), and a second run gives the same ones.
+    let dir = tempfile::tempdir().unwrap();
+    let card = std::fs::read(BROKEN).unwrap();
+    let paths: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|sub| {
+            let p = dir.path().join(sub).join("README.md");
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, &card).unwrap();
+            p.to_str().unwrap().to_string()
+        })
+        .collect();
+    let fingerprints = || {
+        let o = run(&["check", "--format", "sarif", &paths[0], &paths[1]]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif json");
+        let mut per_file: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for r in v["runs"][0]["results"].as_array().unwrap() {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let fp = r["partialFingerprints"]["modelcardReview/v1"]
+                .as_str()
+                .unwrap();
+            per_file.entry(uri).or_default().push(fp.to_string());
+        }
+        per_file
+    };
+    let first = fingerprints();
+    assert_eq!(first.len(), 2, "{first:?}");
+    let (a, b) = (
+        &first.values().next().unwrap(),
+        &first.values().nth(1).unwrap(),
+    );
+    assert!(a.len() > 10 && a.len() == b.len());
+    assert!(a.iter().all(|fp| !b.contains(fp)), "{a:?} {b:?}");
+    assert_eq!(fingerprints(), first);
+}
+
+#[test]
 fn sarif_to_file_with_output_flag() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.sarif");

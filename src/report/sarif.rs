@@ -1,7 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, streamed result by result.
 
 use super::{FileResult, Reporter};
-use crate::finding::{Counts, Finding, Severity};
+use crate::finding::{fingerprints, Counts, Finding, Fingerprint, Severity};
 use crate::rules::RULES;
 use serde_json::json;
 use std::io::{self, Write};
@@ -91,7 +91,7 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn result(f: &Finding) -> serde_json::Value {
+fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
     let rule_index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
     let mut r = json!({
         "ruleId": f.rule,
@@ -104,7 +104,7 @@ fn result(f: &Finding) -> serde_json::Value {
                 "region": { "startLine": f.line, "endLine": f.end_line },
             }
         }],
-        "partialFingerprints": { "modelcardReview/v1": f.fingerprint.to_string() },
+        "partialFingerprints": { "modelcardReview/v1": fingerprint.to_string() },
     });
     if let Some(s) = &f.suggestion {
         r["fixes"] = json!([{
@@ -140,12 +140,12 @@ impl Reporter for SarifReporter {
     }
 
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
-        for f in file.findings {
+        for (f, fp) in file.findings.iter().zip(fingerprints(file.findings)) {
             if !self.first {
                 write!(out, ",")?;
             }
             self.first = false;
-            serde_json::to_writer(&mut *out, &result(f)).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut *out, &result(f, fp)).map_err(io::Error::other)?;
         }
         Ok(())
     }

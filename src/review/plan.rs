@@ -3,7 +3,7 @@
 //! can compute it and a trusted run can publish it.
 
 use crate::diff::ChangedLines;
-use crate::finding::{Counts, FailOn, Finding, Severity};
+use crate::finding::{fingerprints, Counts, FailOn, Finding, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -153,15 +153,15 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
         .collect();
 
     for card in &input.cards {
-        for f in &card.findings {
+        for (f, fp) in card.findings.iter().zip(fingerprints(&card.findings)) {
             counts.add(f.severity);
-            let fingerprint = f.fingerprint.to_string();
+            let fingerprint = fp.to_string();
             let already = open_prior.contains_key(&(card.path.as_str(), fingerprint.as_str()));
-            current.insert((card.path.clone(), fingerprint));
             let on_changed_line = card.changed.is_added(f.line);
             if !already && on_changed_line {
-                comments.push(planned_comment(f, &card.changed));
+                comments.push(planned_comment(f, &fingerprint, &card.changed));
             }
+            current.insert((card.path.clone(), fingerprint));
             items.push(SummaryItem {
                 path: card.path.clone(),
                 line: f.line,
@@ -206,7 +206,7 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
     }
 }
 
-fn planned_comment(f: &Finding, changed: &ChangedLines) -> PlannedComment {
+fn planned_comment(f: &Finding, fingerprint: &str, changed: &ChangedLines) -> PlannedComment {
     // A span becomes a multi-line comment when it stays within one hunk; a
     // suggestion replaces exactly the commented lines, so it needs the whole span.
     let multi = f.end_line > f.line && changed.same_hunk(f.line, f.end_line);
@@ -218,8 +218,8 @@ fn planned_comment(f: &Finding, changed: &ChangedLines) -> PlannedComment {
         path: f.path.to_string(),
         line: if multi { f.end_line } else { f.line },
         start_line: multi.then_some(f.line),
-        body: comment_body(f, suggestion),
-        fingerprint: f.fingerprint.to_string(),
+        body: comment_body(f, fingerprint, suggestion),
+        fingerprint: fingerprint.to_string(),
         severity: f.severity,
         rule: f.rule.to_string(),
         message: f.message.clone(),
@@ -241,7 +241,7 @@ pub fn fence_for(text: &str) -> String {
     "`".repeat((longest + 1).max(3))
 }
 
-pub fn comment_body(f: &Finding, suggestion: Option<&str>) -> String {
+pub fn comment_body(f: &Finding, fingerprint: &str, suggestion: Option<&str>) -> String {
     let icon = match f.severity {
         Severity::Error => "🛑",
         Severity::Warning => "⚠️",
@@ -259,7 +259,7 @@ pub fn comment_body(f: &Finding, suggestion: Option<&str>) -> String {
     }
     s.push_str(&format!(
         "\n<sub>`modelcard-review rules` explains every rule; run `modelcard-review check {}` to see this before you push.</sub>\n{FINDING_MARKER}{} -->",
-        f.path, f.fingerprint
+        f.path, fingerprint
     ));
     s
 }

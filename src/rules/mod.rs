@@ -17,7 +17,7 @@ pub use outline::{MatchKind, Outline};
 
 use crate::card::{decode, Card};
 use crate::config::{Config, Level};
-use crate::finding::{fingerprint_prefix, Draft, Finding, Severity};
+use crate::finding::{Draft, Finding, Severity};
 use crate::template::Spec;
 
 pub struct RuleInfo {
@@ -266,52 +266,38 @@ thread_local! {
     static SPARE_DRAFTS: std::cell::Cell<Vec<Draft>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Attaches path and configured severity, drops rules switched off, orders by line,
-/// and makes fingerprints unique within the file (the nth identical finding gets `-n`).
+/// Attaches path and configured severity, drops rules switched off, and orders by
+/// line (see `finding::fingerprints` for the findings' identities).
 fn finish(cfg: &Config, path: &str, drafts: &mut [Draft]) -> Vec<Finding> {
     // Sorted as small keys, not as drafts: a draft is a dozen words, and moving drafts
     // around was most of the cost of ordering an unfilled template's 150 findings.
     // The draft's index ends each key, so ties keep the order the rules gave them.
-    // What depends on the rule alone (its level, the fingerprint's first parts) is
-    // worked out once per rule, not once per finding.
+    // What depends on the rule alone (its level, its place among the ids, which
+    // orders findings on one line) is worked out once per rule, not once per finding.
     let path: std::sync::Arc<str> = path.into();
-    let mut per_rule: Vec<(&'static str, Level, crate::text::Fnv)> =
-        Vec::with_capacity(RULES.len());
+    let mut per_rule: Vec<(&'static str, Level, usize)> = Vec::with_capacity(RULES.len());
     let mut rule_facts = |rule: &'static str| {
         let at = per_rule.iter().position(|(r, ..)| *r == rule);
         let at = at.unwrap_or_else(|| {
-            per_rule.push((rule, cfg.level(rule), fingerprint_prefix(rule, &path)));
+            debug_assert!(rule_info(rule).is_some(), "{rule}");
+            let rank = RULES.iter().filter(|r| r.id < rule).count();
+            per_rule.push((rule, cfg.level(rule), rank));
             per_rule.len() - 1
         });
         (per_rule[at].1, per_rule[at].2)
     };
-    let mut order: Vec<(
-        usize,
-        &'static str,
-        usize,
-        usize,
-        Severity,
-        crate::text::Fnv,
-    )> = Vec::with_capacity(drafts.len());
+    let mut order: Vec<(usize, usize, usize, usize, Severity)> = Vec::with_capacity(drafts.len());
     for (i, d) in drafts.iter().enumerate() {
-        if let (Level::On(sev), prefix) = rule_facts(d.rule) {
-            order.push((d.line, d.rule, d.end_line.max(d.line), i, sev, prefix));
+        if let (Level::On(sev), rank) = rule_facts(d.rule) {
+            order.push((d.line, rank, d.end_line.max(d.line), i, sev));
         }
     }
     order.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
-    let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
-    let mut out = Vec::with_capacity(order.len());
-    for (_, _, _, i, sev, prefix) in order {
+    order
+        .into_iter()
         // Each draft is in `order` once, so each is taken once.
-        let d = &mut drafts[i];
-        let fp = d.fingerprint_after(prefix);
-        let mut f = d.take_finding(&path, sev, fp);
-        let n = seen.entry(fp).or_insert(0);
-        *n += 1;
-        f.fingerprint.repeat = *n;
-        out.push(f);
-    }
-    out
+        .map(|(_, _, _, i, sev)| drafts[i].take_finding(&path, sev))
+        .collect()
 }
 
 #[cfg(test)]
@@ -365,9 +351,11 @@ mod tests {
         // can tell them apart (`…-2` for the second), and the first keeps the plain one.
         let s = spec_from("# [Name]\n\n# Details\n\nSome text.\n");
         let f = run(&s, "# M\n\n# Details\n\nTODO\n\nTODO\n\nTBD\n");
-        let fps: Vec<String> = only(&f, "placeholder")
+        let fps: Vec<String> = crate::finding::fingerprints(&f)
             .iter()
-            .map(|x| x.fingerprint.to_string())
+            .zip(&f)
+            .filter(|(_, x)| x.rule == "placeholder")
+            .map(|(fp, _)| fp.to_string())
             .collect();
         assert_eq!(fps.len(), 3, "{f:#?}");
         assert_eq!(fps[0].len(), 16, "{fps:?}");
