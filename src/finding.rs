@@ -85,7 +85,9 @@ impl Finding {
     /// The hash of the finding's identity: rule, path, section, field and the
     /// subject's normalised words.
     pub fn fingerprint_hash(&self) -> u64 {
-        let mut h = fingerprint_prefix(self.rule, &self.path);
+        let mut h = crate::text::Fnv::default();
+        h.part(self.rule);
+        h.part(&self.path);
         h.part(self.section.as_deref().unwrap_or(""));
         h.part(self.field.as_deref().unwrap_or(""));
         h.normalized_part(&self.subject);
@@ -211,14 +213,6 @@ impl Draft {
             subject: std::mem::take(&mut self.subject),
         }
     }
-}
-
-/// The hash of a fingerprint's first parts.
-fn fingerprint_prefix(rule: &str, path: &str) -> crate::text::Fnv {
-    let mut h = crate::text::Fnv::default();
-    h.part(rule);
-    h.part(path);
-    h
 }
 
 /// `format!` for the texts of findings, written once into a string with room for

@@ -487,7 +487,9 @@ fn lcs_ratio<T: PartialEq>(a: &[T], b: &[T]) -> f32 {
     2.0 * f32::from(row[b.len()]) / total as f32
 }
 
-/// Stable 64-bit FNV-1a, for fingerprints that must not change between runs or builds.
+/// Stable 64-bit FNV-1a over whole parts: the fingerprint contract written out plainly,
+/// for the test that holds `Finding::fingerprint_hash` to it.
+#[cfg(test)]
 pub fn fnv1a(parts: &[&str]) -> u64 {
     let mut h = Fnv::default();
     for p in parts {
@@ -496,7 +498,8 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
     h.0
 }
 
-/// FNV-1a over parts each followed by a unit separator (see `fnv1a`).
+/// Stable 64-bit FNV-1a over parts each followed by a unit separator, for fingerprints
+/// that must not change between runs or builds.
 #[derive(Debug, Clone, Copy)]
 pub struct Fnv(pub u64);
 
