@@ -42,6 +42,12 @@ fn mix(h: u64, chunk: u64) -> u64 {
     h ^ (h >> 29)
 }
 
+/// The eight bytes from `at` as one number, byte `at` lowest.
+#[inline(always)]
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
 /// Hash of a lower-cased word, eight bytes at a time. `fold` is OR-ed into each
 /// chunk: 0x20 per byte lower-cases ASCII letters and leaves digits as they are.
 /// `text[start..end]` is the word; bytes after it are read but masked off.
@@ -51,14 +57,14 @@ fn hash_word_at(text: &[u8], start: usize, end: usize, fold: u64) -> u64 {
     let mut h = SEED ^ len as u64;
     let mut i = start;
     while i + 8 <= end {
-        let chunk = u64::from_le_bytes(text[i..i + 8].try_into().expect("8 bytes"));
+        let chunk = load8(text, i);
         h = mix(h, chunk | fold);
         i += 8;
     }
     let rest = end - i;
     if rest > 0 {
         let chunk = if i + 8 <= text.len() {
-            u64::from_le_bytes(text[i..i + 8].try_into().expect("8 bytes"))
+            load8(text, i)
         } else {
             tail_chunk(text, i, 0)
         };
@@ -79,7 +85,7 @@ fn tail_chunk(bytes: &[u8], at: usize, fill: u64) -> u64 {
     if len == 0 {
         fill
     } else if n >= 8 {
-        let x = u64::from_le_bytes(bytes[n - 8..].try_into().expect("8 bytes"));
+        let x = load8(bytes, n - 8);
         (x >> (64 - 8 * len)) | (fill << (8 * len))
     } else {
         let mut last = fill.to_le_bytes();
@@ -129,7 +135,7 @@ fn run_end(bytes: &[u8], mut i: usize, class: u8) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let n = bytes.len();
     while i + 8 <= n {
-        let x = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        let x = load8(bytes, i);
         let alnum = alnum_bits(x);
         // A separator is an ASCII byte (high bit clear) that is not a letter or digit.
         let stop = if class == ASCII { !alnum } else { alnum | x } & HIGH;
@@ -251,11 +257,6 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
         carry = (alnum >> 15) & 1;
         base += 16;
     }
-}
-
-#[inline(always)]
-fn load8(bytes: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
 }
 
 /// Bit i set when byte i of the sixteen (`lo` then `hi`, little-endian) is an ASCII
