@@ -28,7 +28,18 @@ pub struct Globs {
 }
 
 impl Globs {
+    /// The configured `paths` and `exclude`, as given.
     pub fn new(cfg: &Config) -> Result<Globs> {
+        Globs::with_exclude(cfg, &cfg.exclude)
+    }
+
+    /// For paths relative to the repository root (a pull request's files): without
+    /// configured `paths`, the repository's own README and docs are not cards.
+    pub fn for_repository(cfg: &Config) -> Result<Globs> {
+        Globs::with_exclude(cfg, &cfg.excluded())
+    }
+
+    fn with_exclude(cfg: &Config, exclude: &[String]) -> Result<Globs> {
         let build = |globs: &[String]| -> Result<GlobSet> {
             let mut b = GlobSetBuilder::new();
             for g in globs {
@@ -43,7 +54,7 @@ impl Globs {
         };
         Ok(Globs {
             include: build(&cfg.paths)?,
-            exclude: build(&cfg.exclude)?,
+            exclude: build(exclude)?,
         })
     }
 

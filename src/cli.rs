@@ -1,8 +1,7 @@
 //! The command line: `check`, `rules` (and, from the GitHub side, `review`, `publish`).
 
 use crate::check::{self, collect_inputs, Globs};
-use crate::config::{parse_level, Config};
-use crate::finding::FailOn;
+use crate::config::{Config, Overrides};
 use crate::report::{reporter, Format};
 use crate::rules::RULES;
 use crate::template::Spec;
@@ -31,8 +30,9 @@ pub enum Command {
     /// Review a pull request inside GitHub Actions (reads GITHUB_* and INPUT_* variables).
     #[cfg(feature = "github")]
     Review(ReviewArgs),
-    /// Publish a plan saved by `review --mode plan` (the trusted half of the fork-safe setup).
+    /// Removed: a saved plan must not decide what the bot posts (see the README on forks).
     #[cfg(feature = "github")]
+    #[command(hide = true)]
     Publish(PublishArgs),
 }
 
@@ -40,9 +40,12 @@ pub enum Command {
 pub struct ReviewArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// review (default), annotations (no writes), plan (save the plan for `publish`).
+    /// review (default), annotations (no writes), plan (write the plan as JSON; no writes).
     #[arg(long, value_name = "MODE")]
     pub mode: Option<String>,
+    /// Inline comments per run at most (INPUT_MAX_COMMENTS; default: config, else 30).
+    #[arg(long, value_name = "N")]
+    pub max_comments: Option<String>,
     /// Print the summary and the inline comments the bot would post; post nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -87,7 +90,7 @@ impl EventArgs {
 
 #[derive(Args, Debug)]
 pub struct PublishArgs {
-    /// The plan file (default: INPUT_PLAN).
+    /// Accepted so that old workflows get a clear message.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
     #[command(flatten)]
@@ -132,28 +135,24 @@ pub struct RulesArgs {
     pub format: String,
 }
 
+impl CommonArgs {
+    /// The command line's settings over the config file.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            fail_on: self.fail_on.clone(),
+            rules: self.rules.clone(),
+            ..Overrides::default()
+        }
+    }
+}
+
 /// Loads config, applies command-line overrides, and reads the template.
 pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
     let mut cfg = match &common.config {
         Some(p) => Config::load(p)?,
         None => Config::discover(root)?.unwrap_or_default(),
     };
-    if let Some(f) = &common.fail_on {
-        cfg.fail_on = FailOn::parse(f)
-            .with_context(|| format!("--fail-on {f:?}: use error, warning, notice or never"))?;
-    }
-    for r in &common.rules {
-        let (id, lvl) = r
-            .split_once('=')
-            .with_context(|| format!("--rule {r:?}: write RULE=LEVEL, e.g. template-text=off"))?;
-        if crate::rules::rule_info(id).is_none() {
-            bail!("--rule {r:?}: no rule has the id {id:?}; `modelcard-review rules` lists them");
-        }
-        let level = parse_level(lvl).with_context(|| {
-            format!("--rule {r:?}: level must be error, warning, notice or off")
-        })?;
-        cfg.set_level(id, level);
-    }
+    common.overrides().apply(&mut cfg)?;
     if let Some(t) = &common.template {
         cfg.template = Some(t.clone());
     }
@@ -278,36 +277,32 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+/// `review`: the settings are the base commit's, read through the API; `--config`
+/// and `--template` (and the `config`/`template` inputs) are repository paths there.
 #[cfg(feature = "github")]
 pub fn run_review(args: ReviewArgs) -> Result<i32> {
-    use crate::github::{input, run, Mode, ReviewOptions};
-    let root = std::env::current_dir().context("cannot determine the current folder")?;
+    use crate::github::{input, run, settings::SettingsSource, Mode, ReviewOptions};
     let common = common_from_inputs(args.common.clone());
-    let (mut cfg, spec) = load_setup(&common, &root)?;
-    let mut paths = args.paths.clone();
-    if paths.is_empty() {
+    let mut overrides = common.overrides();
+    overrides.paths = args.paths.clone();
+    if overrides.paths.is_empty() {
         if let Some(p) = input("paths") {
-            paths = p
+            overrides.paths = p
                 .split([',', '\n'])
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect();
         }
     }
-    if !paths.is_empty() {
-        for g in &paths {
-            globset::Glob::new(g).with_context(|| format!("paths: bad glob {g:?}"))?;
-        }
-        cfg.paths = paths;
-    }
+    overrides.max_comments = args.max_comments.clone().or_else(|| input("max_comments"));
     let mode_name = args
         .mode
         .clone()
         .or_else(|| input("mode"))
         .unwrap_or_default();
-    let mode = Mode::parse(&mode_name)
-        .with_context(|| format!("mode {mode_name:?}: use review, annotations, plan or publish"))?;
+    let mode = Mode::parse(&mode_name)?;
     let env = args.event.action_env();
+    let path_text = |p: &PathBuf| p.to_string_lossy().replace('\\', "/");
     let opts = ReviewOptions {
         mode,
         dry_run: args.dry_run,
@@ -319,25 +314,17 @@ pub fn run_review(args: ReviewArgs) -> Result<i32> {
             .sarif
             .clone()
             .or_else(|| input("sarif").map(PathBuf::from)),
+        settings: SettingsSource {
+            config: common.config.as_ref().map(path_text),
+            template: common.template.as_ref().map(path_text),
+            overrides,
+        },
     };
-    runtime()?.block_on(run(&env, &opts, &cfg, &spec))
+    runtime()?.block_on(run(&env, &opts))
 }
 
+/// `publish` is gone: a plan from a fork's run must not decide what is posted.
 #[cfg(feature = "github")]
-pub fn run_publish(args: PublishArgs) -> Result<i32> {
-    use crate::github::{input, run, Mode, ReviewOptions};
-    let env = args.event.action_env();
-    let opts = ReviewOptions {
-        mode: Mode::Publish,
-        dry_run: false,
-        plan_path: args
-            .plan
-            .clone()
-            .or_else(|| input("plan").map(PathBuf::from)),
-        sarif_path: None,
-    };
-    // Publishing needs no template: the plan carries the findings.
-    let cfg = Config::default();
-    let spec = Spec::default_spec(&cfg)?;
-    runtime()?.block_on(run(&env, &opts, &cfg, &spec))
+pub fn run_publish(_args: PublishArgs) -> Result<i32> {
+    anyhow::bail!("{}", crate::github::PUBLISH_REMOVED)
 }

@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_CONFIG_NAME: &str = ".modelcard-review.toml";
 pub const DEFAULT_MAX_FILE_SIZE: usize = 1024 * 1024;
+/// Inline comments one review run posts at most; the rest go to the summary.
+pub const DEFAULT_MAX_COMMENTS: usize = 30;
+/// README files that are not model cards when no `paths` is configured: the
+/// repository's own README and documentation folders.
+pub const DEFAULT_NOT_CARDS: &[&str] = &["README.md", ".github/**", "docs/**"];
 
 /// A rule's configured level: a severity, or switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +32,7 @@ struct RawConfig {
     fail_on: Option<String>,
     optional_sections: Option<Vec<String>>,
     max_file_size: Option<usize>,
+    max_comments: Option<usize>,
     rules: Option<BTreeMap<String, String>>,
     field_aliases: Option<BTreeMap<String, Vec<String>>>,
     placeholders: Option<RawPlaceholders>,
@@ -43,10 +49,15 @@ pub struct Config {
     /// Template file; None: the embedded default.
     pub template: Option<PathBuf>,
     pub paths: Vec<String>,
+    /// `paths` was set (config, input or command line): the default exclusions of
+    /// [`DEFAULT_NOT_CARDS`] no longer apply.
+    pub paths_given: bool,
     pub exclude: Vec<String>,
     pub fail_on: FailOn,
     pub optional_sections: Vec<String>,
     pub max_file_size: usize,
+    /// Inline comments per review run at most.
+    pub max_comments: usize,
     pub rule_levels: BTreeMap<String, Level>,
     /// Template field label → labels accepted in its place.
     pub field_aliases: BTreeMap<String, Vec<String>>,
@@ -58,10 +69,12 @@ impl Default for Config {
         Config {
             template: None,
             paths: vec!["**/README.md".to_string()],
+            paths_given: false,
             exclude: Vec::new(),
             fail_on: FailOn::Error,
             optional_sections: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_comments: DEFAULT_MAX_COMMENTS,
             rule_levels: BTreeMap::new(),
             field_aliases: BTreeMap::new(),
             placeholder_patterns: Vec::new(),
@@ -102,6 +115,7 @@ impl Config {
                 bail!("key `paths`: give at least one glob, e.g. paths = [\"**/README.md\"]");
             }
             cfg.paths = p;
+            cfg.paths_given = true;
         }
         if let Some(e) = raw.exclude {
             cfg.exclude = e;
@@ -124,6 +138,9 @@ impl Config {
                 bail!("key `max-file-size`: must be more than 0 bytes");
             }
             cfg.max_file_size = m;
+        }
+        if let Some(m) = raw.max_comments {
+            cfg.max_comments = m;
         }
         for (rule, level) in raw.rules.unwrap_or_default() {
             if crate::rules::rule_info(&rule).is_none() {
@@ -171,6 +188,64 @@ impl Config {
     pub fn set_level(&mut self, rule: &str, level: Level) {
         self.rule_levels.insert(rule.to_string(), level);
     }
+
+    /// Globs of files that are not cards: `exclude`, and without `paths`, the
+    /// repository's own README and documentation folders.
+    pub fn excluded(&self) -> Vec<String> {
+        let mut out = self.exclude.clone();
+        if !self.paths_given {
+            out.extend(DEFAULT_NOT_CARDS.iter().map(|s| s.to_string()));
+        }
+        out
+    }
+}
+
+/// What the command line or the workflow's inputs set over the config file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub fail_on: Option<String>,
+    /// `RULE=LEVEL`
+    pub rules: Vec<String>,
+    pub paths: Vec<String>,
+    pub max_comments: Option<String>,
+}
+
+impl Overrides {
+    pub fn apply(&self, cfg: &mut Config) -> Result<()> {
+        if let Some(f) = &self.fail_on {
+            cfg.fail_on = FailOn::parse(f)
+                .with_context(|| format!("fail_on {f:?}: use error, warning, notice or never"))?;
+        }
+        for r in &self.rules {
+            let (id, lvl) = r.split_once('=').with_context(|| {
+                format!("--rule {r:?}: write RULE=LEVEL, e.g. template-text=off")
+            })?;
+            if crate::rules::rule_info(id).is_none() {
+                bail!(
+                    "--rule {r:?}: no rule has the id {id:?}; `modelcard-review rules` lists them"
+                );
+            }
+            let level = parse_level(lvl).with_context(|| {
+                format!("--rule {r:?}: level must be error, warning, notice or off")
+            })?;
+            cfg.set_level(id, level);
+        }
+        if !self.paths.is_empty() {
+            for g in &self.paths {
+                globset::Glob::new(g).with_context(|| format!("paths: bad glob {g:?}"))?;
+            }
+            cfg.paths = self.paths.clone();
+            cfg.paths_given = true;
+        }
+        if let Some(m) = &self.max_comments {
+            cfg.max_comments = m.trim().parse().with_context(|| {
+                format!(
+                    "max_comments {m:?}: give a whole number, e.g. 30 (0 posts no inline comments)"
+                )
+            })?;
+        }
+        Ok(())
+    }
 }
 
 pub fn parse_level(s: &str) -> Option<Level> {
@@ -214,6 +289,35 @@ patterns = ['\bXXX\b']
         assert_eq!(c.level("template-text"), Level::Off);
         assert_eq!(c.level("table-shape"), Level::On(Severity::Error));
         assert_eq!(c.placeholder_patterns.len(), 1);
+    }
+
+    #[test]
+    fn max_comments_and_default_exclusions() {
+        let c = Config::parse("max-comments = 5\n", Path::new(".")).unwrap();
+        assert_eq!(c.max_comments, 5);
+        assert_eq!(Config::default().max_comments, DEFAULT_MAX_COMMENTS);
+        // Without `paths`, the repository's own README and docs are not cards.
+        assert!(c.excluded().contains(&"README.md".to_string()));
+        let c = Config::parse(
+            "paths = [\"**/README.md\"]\nexclude = [\"x/**\"]\n",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(c.excluded(), vec!["x/**".to_string()]);
+        let mut c = Config::default();
+        let o = Overrides {
+            max_comments: Some("many".into()),
+            ..Overrides::default()
+        };
+        assert!(format!("{:#}", o.apply(&mut c).unwrap_err()).contains("max_comments"));
+        let o = Overrides {
+            paths: vec!["models/**/README.md".into()],
+            max_comments: Some("7".into()),
+            ..Overrides::default()
+        };
+        o.apply(&mut c).unwrap();
+        assert!(c.paths_given);
+        assert_eq!(c.max_comments, 7);
     }
 
     #[test]

@@ -538,6 +538,19 @@ impl Fnv {
 }
 
 /// Shortens text for a message, on a character boundary.
+/// A repository path as a relative URI reference (spaces and `%` escaped, `/` kept).
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn ellipsize(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
     push_ellipsized(text, max_chars, &mut out);

@@ -74,6 +74,7 @@ fn action_yml_describes_a_docker_action() {
         "mode",
         "plan",
         "sarif",
+        "max_comments",
     ] {
         assert!(inputs.contains_key(required), "input {required} missing");
     }
@@ -224,4 +225,42 @@ async fn binary_runs_as_the_container_and_writes_every_output() {
             "output {name} is never written (wrote {written:?})"
         );
     }
+}
+
+/// The fork setups the README offers: the job with the write token checks out
+/// nothing, downloads no artifact, and runs `review` itself.
+#[test]
+fn fork_examples_never_check_out_or_take_a_plan() {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let target = read("examples/pull-request-target.yml");
+    assert!(target.contains("\n  pull_request_target:"));
+    let review = read("examples/fork-safe-review.yml");
+    assert!(review.contains("\n  workflow_run:"));
+    assert!(review.contains("workflows: [modelcard-review-check]"));
+    assert!(read("examples/fork-safe-check.yml").contains("name: modelcard-review-check"));
+    for (name, text) in [
+        ("pull-request-target", &target),
+        ("fork-safe-review", &review),
+    ] {
+        let steps = &text[text.find("steps:").unwrap()..];
+        assert!(!steps.contains("actions/checkout"), "{name} checks out");
+        assert!(
+            !steps.contains("download-artifact"),
+            "{name} takes an artifact"
+        );
+        assert!(
+            !steps.contains("mode:"),
+            "{name} must run the default mode, review"
+        );
+        assert!(!text.contains("publish"), "{name} publishes a plan");
+        assert!(text.contains("pull-requests: write") && text.contains("checks: write"));
+    }
+    // zizmor's dangerous-trigger finding is acknowledged for that example only.
+    let z = read(".github/zizmor.yml");
+    let ignored: Vec<&str> = z
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("- ") && l.ends_with(".yml"))
+        .collect();
+    assert_eq!(ignored, vec!["- pull-request-target.yml"]);
 }

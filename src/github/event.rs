@@ -19,14 +19,23 @@ pub struct PullRequestRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     PullRequest(PullRequestRef),
-    /// A `workflow_run` of the read-only half: what the trusted half may publish.
-    WorkflowRun {
-        repository: String,
-        head_sha: String,
-        /// Pull request numbers GitHub lists (empty for forks, a GitHub limitation).
-        pull_numbers: Vec<u64>,
-        conclusion: Option<String>,
-    },
+    /// A `workflow_run` after the `pull_request` workflow: the pull request is found
+    /// from the run's head (GitHub lists none for forks: actions/runner#3444).
+    WorkflowRun(WorkflowRunRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowRunRef {
+    pub repository: String,
+    pub head_sha: String,
+    /// The branch the run was for, in `head_repository`.
+    pub head_branch: Option<String>,
+    /// `owner/name` of the repository the run's head lives in (the fork).
+    pub head_repository: Option<String>,
+    /// Pull request numbers GitHub lists (empty for forks).
+    pub pull_numbers: Vec<u64>,
+    /// The event that started the run (`pull_request`, `push`…).
+    pub event: Option<String>,
 }
 
 pub fn read_event(path: &std::path::Path, event_name: &str) -> Result<Event> {
@@ -48,6 +57,22 @@ pub fn read_event(path: &std::path::Path, event_name: &str) -> Result<Event> {
 
 fn str_at<'a>(v: &'a Value, ptr: &str) -> Option<&'a str> {
     v.pointer(ptr).and_then(Value::as_str)
+}
+
+/// `owner/name` as GitHub allows them: nothing that could break out of a URL path.
+fn is_repo_name(s: &str) -> bool {
+    let mut parts = s.split('/');
+    let ok = |p: Option<&str>| {
+        p.is_some_and(|p| {
+            !p.is_empty()
+                && p.len() <= 100
+                && p != "."
+                && p != ".."
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        })
+    };
+    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
 }
 
 fn sha_at(v: &Value, ptr: &str) -> Result<String> {
@@ -87,15 +112,23 @@ pub fn parse_event(v: &Value, event_name: &str) -> Result<Event> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|p| p.get("number").and_then(Value::as_u64)).collect())
                 .unwrap_or_default();
-            Ok(Event::WorkflowRun {
+            let head_repository = str_at(v, "/workflow_run/head_repository/full_name")
+                .filter(|r| is_repo_name(r))
+                .map(str::to_string);
+            let head_branch = str_at(v, "/workflow_run/head_branch")
+                .filter(|b| !b.is_empty() && b.len() <= 255 && !b.chars().any(char::is_control))
+                .map(str::to_string);
+            Ok(Event::WorkflowRun(WorkflowRunRef {
                 repository,
                 head_sha: sha_at(v, "/workflow_run/head_sha")?,
+                head_branch,
+                head_repository,
                 pull_numbers,
-                conclusion: str_at(v, "/workflow_run/conclusion").map(str::to_string),
-            })
+                event: str_at(v, "/workflow_run/event").map(str::to_string),
+            }))
         }
         other => bail!(
-            "modelcard-review reviews pull requests; it was started by a {other:?} event. Use `on: pull_request` (or workflow_run for the publish step)."
+            "modelcard-review reviews pull requests; it was started by a {other:?} event. Use `on: pull_request`, `pull_request_target`, or `workflow_run` after a pull_request workflow."
         ),
     }
 }
@@ -134,5 +167,26 @@ mod tests {
         bad["pull_request"]["head"]["sha"] = json!("; rm -rf /");
         assert!(parse_event(&bad, "pull_request").is_err());
         assert!(parse_event(&pr("o/r"), "push").is_err());
+    }
+
+    #[test]
+    fn workflow_run_events() {
+        let v = json!({
+            "workflow_run": {"head_sha": "c".repeat(40), "head_branch": "add-model", "event": "pull_request",
+                             "pull_requests": [], "head_repository": {"full_name": "someone/hub"}},
+            "repository": {"full_name": "o/r"}
+        });
+        let Event::WorkflowRun(w) = parse_event(&v, "workflow_run").unwrap() else {
+            panic!()
+        };
+        assert_eq!(w.head_repository.as_deref(), Some("someone/hub"));
+        assert_eq!(w.head_branch.as_deref(), Some("add-model"));
+        assert!(w.pull_numbers.is_empty());
+        let mut bad = v.clone();
+        bad["workflow_run"]["head_repository"]["full_name"] = json!("../../x");
+        let Event::WorkflowRun(w) = parse_event(&bad, "workflow_run").unwrap() else {
+            panic!()
+        };
+        assert_eq!(w.head_repository, None);
     }
 }

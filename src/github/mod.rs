@@ -6,16 +6,16 @@ pub mod client;
 pub mod event;
 pub mod pr;
 pub mod publish;
+pub mod settings;
 
-use crate::config::Config;
 use crate::finding::Severity;
 use crate::report::annotations::{escape_data, escape_property};
 use crate::review::markdown;
-use crate::review::plan::{build_plan, PlanInput, ReviewPlan, MAX_PLAN_BYTES};
-use crate::template::Spec;
-use anyhow::{bail, Context, Result};
+use crate::review::plan::{build_plan, PlanInput, ReviewPlan};
+use anyhow::{Context, Result};
 use client::{Api, RetryPolicy};
 use event::{Event, PullRequestRef};
+use settings::{SettingsError, SettingsSource};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -25,20 +25,21 @@ pub enum Mode {
     Review,
     /// Plan, then only annotations, job summary and exit status (no writes).
     Annotations,
-    /// Plan and save it for a trusted `publish` run (fork-safe first step).
+    /// Plan and write it as JSON, a preview for tooling (no writes).
     Plan,
-    /// Publish a saved plan (fork-safe second step).
-    Publish,
 }
 
+/// Why `publish` is gone, for anyone whose workflow still uses it.
+pub const PUBLISH_REMOVED: &str = "publishing a saved plan is no longer supported: a plan comes from a run that a fork's pull request controls, so it must not decide what the bot posts or the check's conclusion. Nothing was posted. Run `review` in the trusted job instead (on workflow_run or pull_request_target): it reads the pull request through the API and judges the cards itself. See the README, \"Pull requests from forks\".";
+
 impl Mode {
-    pub fn parse(s: &str) -> Option<Mode> {
+    pub fn parse(s: &str) -> Result<Mode> {
         match s.trim() {
-            "" | "review" => Some(Mode::Review),
-            "annotations" => Some(Mode::Annotations),
-            "plan" => Some(Mode::Plan),
-            "publish" => Some(Mode::Publish),
-            _ => None,
+            "" | "review" => Ok(Mode::Review),
+            "annotations" => Ok(Mode::Annotations),
+            "plan" => Ok(Mode::Plan),
+            "publish" => anyhow::bail!("mode `publish`: {PUBLISH_REMOVED}"),
+            other => anyhow::bail!("mode {other:?}: use review, annotations or plan"),
         }
     }
 }
@@ -48,6 +49,7 @@ impl Mode {
 pub struct ActionEnv {
     pub token: Option<String>,
     pub api_url: String,
+    pub server_url: String,
     pub event_path: Option<PathBuf>,
     pub event_name: String,
     pub repository: Option<String>,
@@ -70,6 +72,7 @@ impl ActionEnv {
         ActionEnv {
             token: input("github_token").or_else(|| var("GITHUB_TOKEN")),
             api_url: var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
+            server_url: var("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into()),
             event_path: var("GITHUB_EVENT_PATH").map(PathBuf::from),
             event_name: var("GITHUB_EVENT_NAME").unwrap_or_else(|| "pull_request".into()),
             repository: var("GITHUB_REPOSITORY"),
@@ -104,6 +107,8 @@ pub struct ReviewOptions {
     pub plan_path: Option<PathBuf>,
     /// Also write every finding as SARIF here (for code scanning).
     pub sarif_path: Option<PathBuf>,
+    /// Where the hub's config and template are, in the base commit.
+    pub settings: SettingsSource,
 }
 
 fn write_sarif(path: &PathBuf, cards: &[crate::review::plan::CardInput]) -> Result<()> {
@@ -132,19 +137,74 @@ fn write_sarif(path: &PathBuf, cards: &[crate::review::plan::CardInput]) -> Resu
     Ok(())
 }
 
-/// `review` (and its modes) and `publish`. Returns the exit code.
-pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spec) -> Result<i32> {
-    if opts.mode == Mode::Publish {
-        return run_publish(env, opts).await;
-    }
-    let pr = match env.event()? {
-        Event::PullRequest(p) => p,
-        Event::WorkflowRun { .. } => {
-            bail!("a workflow_run event publishes a saved plan: use mode `publish` with `plan`")
-        }
+/// The pull request this run reviews: from a `pull_request(_target)` event, or found
+/// through the API for a `workflow_run`. None: nothing to review (said why).
+async fn pull_request_of(
+    env: &ActionEnv,
+    api: &Api,
+    event: Event,
+) -> Result<Option<PullRequestRef>> {
+    let run = match event {
+        Event::PullRequest(p) => return Ok(Some(p)),
+        Event::WorkflowRun(w) => w,
     };
-    let api = env.api(&pr.repository)?;
-    let gathered = pr::gather(&api, &pr, spec, cfg).await?;
+    if run
+        .event
+        .as_deref()
+        .is_some_and(|e| e != "pull_request" && e != "pull_request_target")
+    {
+        let msg = format!(
+            "modelcard-review: the workflow run was started by a {:?} event, not by a pull request; nothing to review.",
+            run.event.as_deref().unwrap_or("")
+        );
+        println!("{msg}");
+        write_step_summary(env, &msg)?;
+        return Ok(None);
+    }
+    let found = pr::find_pull_request(api, &run)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot find the pull request of the workflow run: {e}"))?;
+    let msg = match found {
+        pr::Found::Open(p) => {
+            tracing::info!("workflow run for {} is pull request #{}", run.head_sha, p.number);
+            return Ok(Some(p));
+        }
+        pr::Found::MovedOn { number, live_sha } => format!(
+            "modelcard-review: pull request #{number} has moved on to {live_sha} since this run (for {}); nothing was posted. The run for the new commit reviews it.",
+            run.head_sha
+        ),
+        pr::Found::NotFound => format!(
+            "modelcard-review: no open pull request has {} as its head; nothing to review.",
+            run.head_sha
+        ),
+    };
+    println!("{msg}");
+    write_step_summary(env, &msg)?;
+    Ok(None)
+}
+
+/// `review` (and its modes). Returns the exit code.
+pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
+    let event = env.event()?;
+    let repository = match &event {
+        Event::PullRequest(p) => p.repository.clone(),
+        Event::WorkflowRun(w) => w.repository.clone(),
+    };
+    let api = env.api(&repository)?;
+    let Some(pr) = pull_request_of(env, &api, event).await? else {
+        return Ok(0);
+    };
+    // A fork's `pull_request` run has a read-only token: nothing can be posted.
+    let can_post = opts.mode == Mode::Review
+        && !opts.dry_run
+        && !(pr.from_fork && env.event_name == "pull_request");
+    let settings = match settings::load(&api, &pr.base_sha, &opts.settings).await {
+        Ok(s) => s,
+        Err(e) => return settings_failed(env, &api, &pr, &e, can_post).await,
+    };
+    tracing::info!("settings: {}", settings.description);
+    let cfg = &settings.cfg;
+    let gathered = pr::gather(&api, &pr, &settings).await?;
     let sarif = match &opts.sarif_path {
         Some(path) => {
             write_sarif(path, &gathered.cards)?;
@@ -162,6 +222,9 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spe
         unknown_paths: gathered.unknown_paths,
         notes: gathered.notes,
         prior: gathered.prior.clone(),
+        max_comments: cfg.max_comments,
+        server_url: env.server_url.clone(),
+        settings: settings.description.clone(),
     });
     tracing::info!(
         "{} card(s), {} finding(s), {} new inline comment(s), {} fixed; {} API call(s) so far",
@@ -188,17 +251,17 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spe
             std::fs::write(&path, json)
                 .with_context(|| format!("cannot write the plan to {}", path.display()))?;
             println!(
-                "modelcard-review: plan written to {}; the publish step posts it.",
+                "modelcard-review: plan written to {} (a preview; nothing was posted).",
                 path.display()
             );
             print_annotations(&plan);
         }
         Mode::Annotations => print_annotations(&plan),
-        Mode::Review if pr.from_fork && env.event_name == "pull_request" => {
+        Mode::Review if !can_post => {
             fork_notice(&pr);
             print_annotations(&plan);
         }
-        _ => {
+        Mode::Review => {
             let report =
                 publish::publish(&api, &plan, &gathered.prior, gathered.summary_comment).await;
             summary_md = report.summary_markdown.clone();
@@ -207,7 +270,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spe
                 println!(
                     "modelcard-review: the token cannot write to this pull request, so no review was posted. \
                      The findings follow as annotations and in the job summary. For inline comments on pull \
-                     requests from forks, use the two-step setup (README: \"Pull requests from forks\")."
+                     requests from forks, see the README, \"Pull requests from forks\"."
                 );
                 print_annotations(&plan);
             }
@@ -232,6 +295,37 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions, cfg: &Config, spec: &Spe
     Ok(exit_code(&plan))
 }
 
+/// The hub's settings cannot be used: no card is judged, the check fails, and the
+/// summary says what to fix. Exit 2.
+async fn settings_failed(
+    env: &ActionEnv,
+    api: &Api,
+    pr: &PullRequestRef,
+    e: &SettingsError,
+    can_post: bool,
+) -> Result<i32> {
+    let md = markdown::settings_failure(&pr.head_sha, &e.file, &e.message);
+    eprintln!("modelcard-review: error: {e}");
+    if can_post {
+        let summary_id = match pr::prior_comments(api, pr).await {
+            Ok((_, id)) => id,
+            Err(err) => {
+                tracing::warn!("cannot read the pull request's comments: {err}");
+                None
+            }
+        };
+        let outcome =
+            publish::settings_failure(api, pr.number, &pr.head_sha, &env.run_key, summary_id, &md)
+                .await;
+        tracing::info!("settings failure posted: {outcome:?}");
+    }
+    write_step_summary(env, &md)?;
+    if let Some(mut f) = open_outputs(env)? {
+        writeln!(f, "conclusion=failure")?;
+    }
+    Ok(2)
+}
+
 fn exit_code(plan: &ReviewPlan) -> i32 {
     match plan.conclusion {
         crate::review::plan::Conclusion::Success => 0,
@@ -243,91 +337,9 @@ fn fork_notice(pr: &PullRequestRef) {
     println!(
         "modelcard-review: pull request #{} comes from a fork, and GitHub gives such runs a read-only token. \
          The findings follow as annotations and in the job summary, and this step fails when they must be fixed. \
-         For inline review comments on fork pull requests, use the two-step setup (README: \"Pull requests from forks\").",
+         For inline review comments on fork pull requests, see the README, \"Pull requests from forks\".",
         pr.number
     );
-}
-
-async fn run_publish(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
-    let path = opts
-        .plan_path
-        .as_ref()
-        .context("publish needs the plan file: pass `plan` (or --plan FILE)")?;
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("cannot read the plan {}", path.display()))?;
-    if meta.len() as usize > MAX_PLAN_BYTES {
-        bail!(
-            "the plan {} is {} bytes, more than any real plan; nothing was posted",
-            path.display(),
-            meta.len()
-        );
-    }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the plan {}", path.display()))?;
-    let plan: ReviewPlan = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "the plan {} is not a modelcard-review plan; nothing was posted",
-            path.display()
-        )
-    })?;
-    let repository = env
-        .repository
-        .clone()
-        .context("GITHUB_REPOSITORY is not set")?;
-    let (head_sha, listed) = match env.event()? {
-        Event::WorkflowRun {
-            head_sha,
-            pull_numbers,
-            ..
-        } => (head_sha, pull_numbers),
-        Event::PullRequest(p) => (p.head_sha, vec![p.number]),
-    };
-    if !listed.is_empty() && !listed.contains(&plan.pull_number) {
-        bail!("the plan is for pull request #{}, but the triggering run is for {:?}; nothing was posted", plan.pull_number, listed);
-    }
-    plan.validate(&repository, plan.pull_number, &head_sha)
-        .context("the plan does not match the triggering run; nothing was posted")?;
-    let api = env.api(&repository)?;
-    // The pull request itself must be at the planned commit (fork runs list no PR).
-    let pr_json = api
-        .get(&api.repo_path(&format!("/pulls/{}", plan.pull_number)))
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot read pull request #{}: {e}; nothing was posted",
-                plan.pull_number
-            )
-        })?
-        .json()?;
-    let live_sha = pr_json
-        .pointer("/head/sha")
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    if live_sha != plan.head_sha {
-        println!(
-            "modelcard-review: pull request #{} has moved on to {live_sha}; this plan (for {}) is stale and was not posted.",
-            plan.pull_number, plan.head_sha
-        );
-        return Ok(0);
-    }
-    let pr_ref = PullRequestRef {
-        repository: repository.clone(),
-        number: plan.pull_number,
-        head_sha: plan.head_sha.clone(),
-        base_sha: String::new(),
-        from_fork: false,
-    };
-    let (prior, summary_comment) = pr::prior_comments(&api, &pr_ref)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the pull request's comments: {e}"))?;
-    let report = publish::publish(&api, &plan, &prior, summary_comment).await;
-    if report.read_only {
-        println!("modelcard-review: the publish token cannot write; give the workflow `pull-requests: write` and `checks: write`.");
-        print_annotations(&plan);
-    }
-    write_step_summary(env, &report.summary_markdown)?;
-    write_outputs(env, &plan, report.comments_posted, None, None)?;
-    Ok(exit_code(&plan))
 }
 
 /// Workflow commands, so findings show on the files even without write access.
@@ -353,6 +365,7 @@ pub fn print_annotations(plan: &ReviewPlan) {
 }
 
 fn print_dry_run(plan: &ReviewPlan) {
+    println!("Settings: {}.\n", plan.settings);
     println!(
         "{}",
         markdown::summary(plan, &[], &[], markdown::COMMENT_LIMIT)
@@ -400,6 +413,19 @@ fn write_step_summary(env: &ActionEnv, md: &str) -> Result<()> {
     Ok(())
 }
 
+/// `GITHUB_OUTPUT`, opened to append, if the run has one.
+fn open_outputs(env: &ActionEnv) -> Result<Option<std::fs::File>> {
+    let Some(path) = &env.output else {
+        return Ok(None);
+    };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(Some)
+        .with_context(|| format!("cannot write the step outputs {}", path.display()))
+}
+
 fn write_outputs(
     env: &ActionEnv,
     plan: &ReviewPlan,
@@ -407,14 +433,9 @@ fn write_outputs(
     plan_path: Option<&PathBuf>,
     sarif: Option<&PathBuf>,
 ) -> Result<()> {
-    let Some(path) = &env.output else {
+    let Some(mut f) = open_outputs(env)? else {
         return Ok(());
     };
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("cannot write the step outputs {}", path.display()))?;
     writeln!(f, "errors={}", plan.counts.errors)?;
     writeln!(f, "warnings={}", plan.counts.warnings)?;
     writeln!(f, "notices={}", plan.counts.notices)?;

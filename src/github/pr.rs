@@ -3,13 +3,12 @@
 //! comments — and never checks out or runs the pull request's code.
 
 use super::client::{Api, ApiError};
-use super::event::PullRequestRef;
+use super::event::{PullRequestRef, WorkflowRunRef};
+use super::settings::Settings;
 use crate::check::Globs;
-use crate::config::Config;
 use crate::diff::ChangedLines;
 use crate::review::plan::{CardInput, PriorComment, SUMMARY_MARKER};
 use crate::rules::{check_bytes, LinkOracle};
-use crate::template::Spec;
 use base64::Engine;
 use futures::StreamExt;
 use serde_json::Value;
@@ -88,12 +87,41 @@ async fn blob(api: &Api, sha: &str) -> Result<Vec<u8>, String> {
     decode_base64(&v).ok_or_else(|| "GitHub sent the file in an unexpected encoding".to_string())
 }
 
-async fn contents_at(api: &Api, path: &str, git_ref: &str) -> Result<Vec<u8>, String> {
+/// Why a file could not be read at a commit.
+#[derive(Debug)]
+pub enum ContentsError {
+    /// The commit has no such file.
+    NotFound,
+    Other(String),
+}
+
+impl std::fmt::Display for ContentsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContentsError::NotFound => f.write_str("no such file at that commit"),
+            ContentsError::Other(e) => f.write_str(e),
+        }
+    }
+}
+
+/// A file's bytes at a commit, through the contents API (the blob API past 1 MB).
+pub async fn contents_at(api: &Api, path: &str, git_ref: &str) -> Result<Vec<u8>, ContentsError> {
     let r = api
         .get(&api.repo_path(&format!("/contents/{}?ref={git_ref}", encode_path(path))))
         .await
-        .map_err(|e| e.to_string())?;
-    let v = r.json().map_err(|e| e.to_string())?;
+        .map_err(|e| match e.status() {
+            Some(http::StatusCode::NOT_FOUND) => ContentsError::NotFound,
+            _ => ContentsError::Other(e.to_string()),
+        })?;
+    let v = r.json().map_err(|e| ContentsError::Other(e.to_string()))?;
+    if v.is_array()
+        || v.get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t != "file")
+    {
+        // A folder (or a submodule, a symlink) where a file was expected.
+        return Err(ContentsError::Other("it is not a file".into()));
+    }
     if let Some(bytes) = decode_base64(&v)
         .filter(|b| !b.is_empty() || v.get("size").and_then(Value::as_u64) == Some(0))
     {
@@ -101,8 +129,10 @@ async fn contents_at(api: &Api, path: &str, git_ref: &str) -> Result<Vec<u8>, St
     }
     // Over 1 MB the contents API sends no content; the blob API does.
     match v.get("sha").and_then(Value::as_str) {
-        Some(sha) => blob(api, sha).await,
-        None => Err("GitHub sent no content for the file".into()),
+        Some(sha) => blob(api, sha).await.map_err(ContentsError::Other),
+        None => Err(ContentsError::Other(
+            "GitHub sent no content for the file".into(),
+        )),
     }
 }
 
@@ -200,14 +230,14 @@ pub async fn prior_comments(
     Ok((prior, summary))
 }
 
-/// Everything a plan needs, read through the API.
+/// Everything a plan needs, read through the API, judged by the base's settings.
 pub async fn gather(
     api: &Api,
     pr: &PullRequestRef,
-    spec: &Spec,
-    cfg: &Config,
+    settings: &Settings,
 ) -> anyhow::Result<Gathered> {
-    let globs = Globs::new(cfg)?;
+    let (spec, cfg) = (&settings.spec, &settings.cfg);
+    let globs = Globs::for_repository(cfg)?;
     let (files, cut) = list_files(api, pr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot list the pull request's files: {e}"))?;
@@ -218,8 +248,18 @@ pub async fn gather(
             MAX_FILE_PAGES * 100
         ));
     }
+    let settings_files: Vec<&str> = std::iter::once(settings.config_path.as_str())
+        .chain(settings.template_path.as_deref())
+        .collect();
+    let mut not_cards = Vec::new();
     let mut cards_to_read = Vec::new();
     for f in files {
+        if settings_files.contains(&f.filename.as_str()) {
+            notes.push(format!(
+                "`{}` changes in this pull request; the new settings apply after merge (this review used the base branch's).",
+                f.filename
+            ));
+        }
         if !globs.matches(&f.filename) {
             if f.previous_filename
                 .as_deref()
@@ -227,6 +267,13 @@ pub async fn gather(
                 && f.status == "renamed"
             {
                 notes.push(format!("`{}` was renamed to `{}`, which is not a model card path, so it was not checked.", f.previous_filename.as_deref().unwrap_or(""), f.filename));
+            } else if f.status != "removed"
+                && f.filename
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+            {
+                not_cards.push(format!("`{}`", f.filename));
             }
             continue;
         }
@@ -241,6 +288,12 @@ pub async fn gather(
                 f.filename
             )),
         }
+    }
+    if !not_cards.is_empty() {
+        notes.push(format!(
+            "Not checked as model cards: {} — set `paths` to change this.",
+            not_cards.join(", ")
+        ));
     }
     let tree = if cards_to_read.is_empty() {
         TreeOracle {
@@ -299,8 +352,14 @@ async fn read_card(api: &Api, pr: &PullRequestRef, f: &PrFile, limit: usize) -> 
         Some(sha) if sha.chars().all(|c| c.is_ascii_hexdigit()) && !sha.is_empty() => {
             blob(api, sha).await?
         }
-        _ => contents_at(api, &f.filename, &pr.head_sha).await?,
+        _ => contents_at(api, &f.filename, &pr.head_sha)
+            .await
+            .map_err(|e| e.to_string())?,
     };
+    if !is_text(&bytes) {
+        // GitHub shows no text diff for it, so no line can take a comment.
+        return Ok((bytes, ChangedLines::default()));
+    }
     let changed = match (&f.patch, f.status.as_str()) {
         (Some(p), _) => ChangedLines::from_patch(p),
         (None, "added") | (None, "copied") => ChangedLines::all(line_count(&bytes)),
@@ -328,6 +387,11 @@ async fn read_card(api: &Api, pr: &PullRequestRef, f: &PrFile, limit: usize) -> 
     Ok((bytes, changed))
 }
 
+/// Text GitHub would diff: UTF-8 (a BOM allowed) without NUL bytes.
+fn is_text(bytes: &[u8]) -> bool {
+    !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
+}
+
 fn line_count(bytes: &[u8]) -> usize {
     let n = bytes.iter().filter(|b| **b == b'\n').count();
     if bytes.last().is_some_and(|b| *b != b'\n') {
@@ -335,4 +399,100 @@ fn line_count(bytes: &[u8]) -> usize {
     } else {
         n
     }
+}
+
+/// The pull request a `workflow_run` is for.
+#[derive(Debug)]
+pub enum Found {
+    /// Open, and its head is the run's commit.
+    Open(PullRequestRef),
+    /// Open, but its head has moved on since the run: reviewing the run's commit
+    /// would post on an outdated diff.
+    MovedOn {
+        number: u64,
+        live_sha: String,
+    },
+    NotFound,
+}
+
+fn is_sha(s: &str) -> bool {
+    (7..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// A pull request as the API describes it, for the base repository `repository`.
+pub fn pull_request_ref(v: &Value, repository: &str) -> Option<PullRequestRef> {
+    let head_sha = v.pointer("/head/sha")?.as_str().filter(|s| is_sha(s))?;
+    let base_sha = v.pointer("/base/sha")?.as_str().filter(|s| is_sha(s))?;
+    let head_repo = v.pointer("/head/repo/full_name").and_then(Value::as_str);
+    Some(PullRequestRef {
+        repository: repository.to_string(),
+        number: v.get("number")?.as_u64()?,
+        head_sha: head_sha.to_string(),
+        base_sha: base_sha.to_string(),
+        // A deleted fork has no head repository: a fork too.
+        from_fork: head_repo.is_none_or(|h| !h.eq_ignore_ascii_case(repository)),
+    })
+}
+
+/// Finds the open pull request of a `workflow_run`: from the numbers GitHub lists,
+/// else from the run's head repository and branch (GitHub lists none for forks),
+/// else from the commit.
+pub async fn find_pull_request(api: &Api, run: &WorkflowRunRef) -> Result<Found, ApiError> {
+    let is_open = |v: &Value| v.get("state").and_then(Value::as_str) == Some("open");
+    let mut candidates: Vec<Value> = Vec::new();
+    for n in run.pull_numbers.iter().take(10) {
+        let v = api
+            .get(&api.repo_path(&format!("/pulls/{n}")))
+            .await?
+            .json()
+            .map_err(|e| ApiError::Transport(e.to_string()))?;
+        candidates.push(v);
+    }
+    if candidates.is_empty() {
+        if let (Some(repo), Some(branch)) = (&run.head_repository, &run.head_branch) {
+            let owner = repo.split('/').next().unwrap_or("");
+            let (pulls, _) = api
+                .get_pages(
+                    &api.repo_path(&format!(
+                        "/pulls?state=open&head={}%3A{}",
+                        encode_path(owner),
+                        encode_path(branch)
+                    )),
+                    3,
+                )
+                .await?;
+            candidates.extend(pulls.into_iter().filter(|p| {
+                p.pointer("/head/repo/full_name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(repo))
+            }));
+        }
+    }
+    if candidates.is_empty() {
+        let (pulls, _) = api
+            .get_pages(
+                &api.repo_path(&format!("/commits/{}/pulls", run.head_sha)),
+                3,
+            )
+            .await?;
+        candidates.extend(pulls);
+    }
+    candidates.retain(is_open);
+    let refs: Vec<PullRequestRef> = candidates
+        .iter()
+        .filter_map(|v| pull_request_ref(v, &run.repository))
+        .collect();
+    if let Some(p) = refs
+        .iter()
+        .find(|p| p.head_sha.eq_ignore_ascii_case(&run.head_sha))
+    {
+        return Ok(Found::Open(p.clone()));
+    }
+    Ok(match refs.into_iter().next() {
+        Some(p) => Found::MovedOn {
+            number: p.number,
+            live_sha: p.head_sha,
+        },
+        None => Found::NotFound,
+    })
 }

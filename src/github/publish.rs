@@ -1,7 +1,11 @@
-//! Publishes a plan: one review (its comments in batches only when there are very
-//! many), edits of fixed comments, the summary comment updated in place, and a check
-//! run — or a commit status where check runs are refused. Every write failure has a
-//! defined fallback, and nothing is posted twice.
+//! Publishes a plan: exactly one review, edits of fixed comments, the summary comment
+//! updated in place, and a check run — or a commit status where check runs are
+//! refused. Every write failure has a defined fallback, and nothing is posted twice.
+//!
+//! When GitHub refuses the review (422), the comments it refuses are found with
+//! *pending* reviews, which nobody but their author sees: each probe is created and
+//! deleted at once (GitHub allows one pending review per user and pull request), and
+//! then the one real review is posted with the comments GitHub takes.
 
 use super::client::{Api, ApiError};
 use crate::finding::Severity;
@@ -11,12 +15,10 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-/// Comments in one review request.
-pub const REVIEW_BATCH: usize = 50;
-/// GitHub takes 50 annotations per check run request.
-pub const ANNOTATION_BATCH: usize = 50;
-/// Annotations on the check run at most; all findings are in the summary anyway.
-pub const MAX_ANNOTATIONS: usize = 500;
+/// GitHub takes 50 annotations per check run request: the check run carries the 50
+/// most severe, in one request, so API calls do not grow with the findings; every
+/// finding is in the summary anyway.
+pub const MAX_ANNOTATIONS: usize = 50;
 pub const CHECK_NAME: &str = "modelcard-review";
 
 #[derive(Debug, Default)]
@@ -30,6 +32,8 @@ pub struct PublishReport {
     pub check: CheckOutcome,
     /// The token could not write: the run falls back to annotations and the job summary.
     pub read_only: bool,
+    /// GitHub refused the review once and the comments were probed.
+    pub probed: bool,
     pub notes: Vec<String>,
     pub summary_markdown: String,
 }
@@ -50,8 +54,13 @@ fn is_permission(e: &ApiError) -> bool {
     )
 }
 
-/// The request body for one review: our own structs, no `null`s.
-fn review_body(plan: &ReviewPlan, batch: &[PlannedComment], key: &str) -> Value {
+/// The request body for a review; `event` None makes a pending review (a probe).
+fn review_body(
+    plan: &ReviewPlan,
+    batch: &[PlannedComment],
+    key: &str,
+    event: Option<&str>,
+) -> Value {
     let comments: Vec<Value> = batch
         .iter()
         .map(|c| {
@@ -63,6 +72,13 @@ fn review_body(plan: &ReviewPlan, batch: &[PlannedComment], key: &str) -> Value 
             o
         })
         .collect();
+    let Some(event) = event else {
+        return json!({
+            "commit_id": plan.head_sha,
+            "body": "modelcard-review is checking which comments GitHub accepts; this pending review is deleted at once.",
+            "comments": comments,
+        });
+    };
     let errors = batch
         .iter()
         .filter(|c| c.severity == Severity::Error)
@@ -78,12 +94,12 @@ fn review_body(plan: &ReviewPlan, batch: &[PlannedComment], key: &str) -> Value 
             n => format!("{n} errors"),
         }
     );
-    json!({ "commit_id": plan.head_sha, "body": body, "event": "COMMENT", "comments": comments })
+    json!({ "commit_id": plan.head_sha, "body": body, "event": event, "comments": comments })
 }
 
-/// Was a review with this key created (an earlier attempt that got a 5xx)?
-async fn review_exists(api: &Api, plan: &ReviewPlan, key: &str) -> bool {
-    let marker = format!("{REVIEW_MARKER}{key} -->");
+/// The bot's reviews on the pull request (GitHub shows a pending review only to its
+/// author, so every pending one listed is the bot's own).
+async fn list_reviews(api: &Api, plan: &ReviewPlan) -> Option<Vec<Value>> {
     match api
         .get_pages(
             &api.repo_path(&format!("/pulls/{}/reviews", plan.pull_number)),
@@ -91,16 +107,56 @@ async fn review_exists(api: &Api, plan: &ReviewPlan, key: &str) -> bool {
         )
         .await
     {
-        Ok((reviews, _)) => reviews.iter().any(|r| {
+        Ok((reviews, _)) => Some(reviews),
+        Err(e) => {
+            tracing::warn!("cannot list the pull request's reviews: {e}");
+            None
+        }
+    }
+}
+
+/// Deletes the bot's pending reviews: one left by an interrupted run blocks every
+/// new review. Returns how many were deleted.
+async fn clear_pending(api: &Api, plan: &ReviewPlan) -> usize {
+    let Some(reviews) = list_reviews(api, plan).await else {
+        return 0;
+    };
+    let mut deleted = 0;
+    for r in reviews {
+        if r.get("state").and_then(Value::as_str) != Some("PENDING") {
+            continue;
+        }
+        let Some(id) = r.get("id").and_then(Value::as_u64) else {
+            continue;
+        };
+        match delete_review(api, plan, id).await {
+            Ok(()) => deleted += 1,
+            Err(e) => tracing::warn!("cannot delete the pending review {id}: {e}"),
+        }
+    }
+    deleted
+}
+
+async fn delete_review(api: &Api, plan: &ReviewPlan, id: u64) -> Result<(), ApiError> {
+    api.send(
+        Method::DELETE,
+        &api.repo_path(&format!("/pulls/{}/reviews/{id}", plan.pull_number)),
+        None,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Was a review with this key created (an earlier attempt that got a 5xx)?
+async fn review_exists(api: &Api, plan: &ReviewPlan, key: &str) -> bool {
+    let marker = format!("{REVIEW_MARKER}{key} -->");
+    list_reviews(api, plan).await.is_some_and(|reviews| {
+        reviews.iter().any(|r| {
             r.get("body")
                 .and_then(Value::as_str)
                 .is_some_and(|b| b.contains(&marker))
-        }),
-        Err(e) => {
-            tracing::warn!("cannot list reviews to check for a duplicate: {e}");
-            false
-        }
-    }
+        })
+    })
 }
 
 enum Posted {
@@ -110,11 +166,11 @@ enum Posted {
     Failed(String),
 }
 
-/// Posts one review; after a 5xx or time-out, checks whether it was created before
+/// Posts the review; after a 5xx or time-out, checks whether it was created before
 /// sending it again.
 async fn post_review(api: &Api, plan: &ReviewPlan, batch: &[PlannedComment], key: &str) -> Posted {
     let path = api.repo_path(&format!("/pulls/{}/reviews", plan.pull_number));
-    let body = review_body(plan, batch, key);
+    let body = review_body(plan, batch, key, Some("COMMENT"));
     let attempts = api.policy.attempts.max(1);
     for attempt in 0..attempts {
         match api.send_no_retry(Method::POST, &path, Some(&body)).await {
@@ -142,49 +198,152 @@ async fn post_review(api: &Api, plan: &ReviewPlan, batch: &[PlannedComment], key
     Posted::Failed("GitHub did not take the review after several attempts".into())
 }
 
-/// Posts comments; on a 422, splits the batch to find the comments GitHub refuses,
-/// which move to the summary. Returns false when the token cannot write.
-async fn post_comments(
+enum Probe {
+    Accepted,
+    Refused,
+    Failed(String),
+}
+
+/// Would GitHub take these comments? Asked with a pending review, deleted at once.
+async fn probe(api: &Api, plan: &ReviewPlan, batch: &[PlannedComment]) -> Probe {
+    let path = api.repo_path(&format!("/pulls/{}/reviews", plan.pull_number));
+    let body = review_body(plan, batch, "", None);
+    let mut cleared = false;
+    loop {
+        match api.send_no_retry(Method::POST, &path, Some(&body)).await {
+            Ok(r) => {
+                let id = r
+                    .json()
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(Value::as_u64));
+                let deleted = match id {
+                    Some(id) => delete_review(api, plan, id).await.is_ok(),
+                    None => false,
+                };
+                if !deleted {
+                    clear_pending(api, plan).await;
+                }
+                return Probe::Accepted;
+            }
+            // Another pending review of ours is in the way (a probe whose answer was
+            // lost): clear it once and ask again.
+            Err(e)
+                if !cleared
+                    && (e.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+                        && e.to_string()
+                            .to_ascii_lowercase()
+                            .contains("pending review")
+                        || e.is_uncertain()) =>
+            {
+                tracing::warn!("probing comments: {e}; clearing pending reviews and asking again");
+                cleared = true;
+                clear_pending(api, plan).await;
+            }
+            Err(e) if e.status() == Some(StatusCode::UNPROCESSABLE_ENTITY) => {
+                return Probe::Refused
+            }
+            Err(e) => return Probe::Failed(e.to_string()),
+        }
+    }
+}
+
+/// Splits a refused set of comments to find the ones GitHub refuses, one pending
+/// probe at a time. Returns (accepted, refused), each in the plan's order.
+async fn find_refused(
     api: &Api,
     plan: &ReviewPlan,
-    batch: Vec<PlannedComment>,
-    key: String,
+    comments: Vec<PlannedComment>,
     report: &mut PublishReport,
-) -> bool {
-    let mut stack = vec![(batch, key)];
-    while let Some((batch, key)) = stack.pop() {
-        match post_review(api, plan, &batch, &key).await {
+) -> (Vec<PlannedComment>, Vec<PlannedComment>) {
+    let indexed: Vec<(usize, PlannedComment)> = comments.into_iter().enumerate().collect();
+    let mut accepted = Vec::new();
+    let mut refused = Vec::new();
+    // (batch, known to be refused as a whole)
+    let mut stack = vec![(indexed, true)];
+    while let Some((batch, known_refused)) = stack.pop() {
+        if !known_refused {
+            let just: Vec<PlannedComment> = batch.iter().map(|(_, c)| c.clone()).collect();
+            match probe(api, plan, &just).await {
+                Probe::Accepted => {
+                    accepted.extend(batch);
+                    continue;
+                }
+                Probe::Refused => {}
+                Probe::Failed(why) => {
+                    report.notes.push(format!(
+                        "Some inline comments could not be checked with GitHub ({why}); they are listed here."
+                    ));
+                    refused.extend(batch);
+                    continue;
+                }
+            }
+        }
+        if batch.len() == 1 {
+            refused.extend(batch);
+            continue;
+        }
+        let mut left = batch;
+        let right = left.split_off(left.len() / 2);
+        stack.push((right, false));
+        stack.push((left, false));
+    }
+    accepted.sort_by_key(|(i, _)| *i);
+    refused.sort_by_key(|(i, _)| *i);
+    (
+        accepted.into_iter().map(|(_, c)| c).collect(),
+        refused.into_iter().map(|(_, c)| c).collect(),
+    )
+}
+
+/// Posts exactly one review with the comments GitHub takes; the others move to the
+/// summary. Returns false when the token cannot write.
+async fn post_the_review(api: &Api, plan: &ReviewPlan, report: &mut PublishReport) -> bool {
+    let key = plan.run_key.clone();
+    let deleted = clear_pending(api, plan).await;
+    if deleted > 0 {
+        tracing::info!("deleted {deleted} pending review(s) left by an interrupted run");
+    }
+    let mut comments = plan.comments.clone();
+    loop {
+        match post_review(api, plan, &comments, &key).await {
             Posted::Ok => {
                 report.reviews_posted += 1;
-                report.comments_posted += batch.len();
+                report.comments_posted += comments.len();
+                return true;
             }
-            Posted::Rejected if batch.len() > 1 => {
-                let right = batch[batch.len() / 2..].to_vec();
-                let left = batch[..batch.len() / 2].to_vec();
-                stack.push((right, format!("{key}b")));
-                stack.push((left, format!("{key}a")));
+            Posted::Rejected if !report.probed => {
+                report.probed = true;
+                let (accepted, refused) = find_refused(api, plan, comments, report).await;
+                report.moved.extend(refused);
+                if accepted.is_empty() {
+                    return true;
+                }
+                comments = accepted;
             }
-            Posted::Rejected => report.moved.extend(batch),
+            Posted::Rejected => {
+                report.notes.push(
+                    "GitHub refused the review even with the comments it had accepted; they are listed here.".into(),
+                );
+                report.moved.extend(comments);
+                return true;
+            }
             Posted::ReadOnly(why) => {
                 report
                     .notes
                     .push(format!("Inline comments could not be posted ({why})."));
                 report.read_only = true;
-                report.moved.extend(batch);
-                for (rest, _) in stack.drain(..) {
-                    report.moved.extend(rest);
-                }
+                report.moved.extend(comments);
                 return false;
             }
             Posted::Failed(why) => {
                 report.notes.push(format!(
-                    "Some inline comments could not be posted ({why}); they are listed here."
+                    "The inline comments could not be posted ({why}); they are listed here."
                 ));
-                report.moved.extend(batch);
+                report.moved.extend(comments);
+                return true;
             }
         }
     }
-    true
 }
 
 pub async fn publish(
@@ -195,21 +354,9 @@ pub async fn publish(
 ) -> PublishReport {
     let mut report = PublishReport::default();
 
-    // 1. The review.
+    // 1. The review: exactly one.
     if !plan.comments.is_empty() {
-        for (i, chunk) in plan.comments.chunks(REVIEW_BATCH).enumerate() {
-            let key = format!("{}-{i}", plan.run_key);
-            if !post_comments(api, plan, chunk.to_vec(), key, &mut report).await {
-                let rest = plan
-                    .comments
-                    .chunks(REVIEW_BATCH)
-                    .skip(i + 1)
-                    .flatten()
-                    .cloned();
-                report.moved.extend(rest);
-                break;
-            }
-        }
+        post_the_review(api, plan, &mut report).await;
     }
 
     // 2. Earlier comments whose finding is gone: only the bot's own, as re-read now.
@@ -312,42 +459,23 @@ fn annotation(i: &crate::review::plan::SummaryItem) -> Value {
 
 async fn publish_check(api: &Api, plan: &ReviewPlan, summary: &str) -> CheckOutcome {
     let title = markdown::title(plan);
-    let annotations: Vec<Value> = plan
-        .items
-        .iter()
+    let mut most_severe: Vec<&crate::review::plan::SummaryItem> = plan.items.iter().collect();
+    most_severe.sort_by_key(|i| std::cmp::Reverse(i.severity));
+    let annotations: Vec<Value> = most_severe
+        .into_iter()
         .take(MAX_ANNOTATIONS)
         .map(annotation)
         .collect();
-    let mut batches = annotations.chunks(ANNOTATION_BATCH);
-    let first: Vec<Value> = batches.next().map(|b| b.to_vec()).unwrap_or_default();
-    let output =
-        |anns: Vec<Value>| json!({ "title": title, "summary": summary, "annotations": anns });
     let body = json!({
         "name": CHECK_NAME,
         "head_sha": plan.head_sha,
         "status": "completed",
         "conclusion": plan.conclusion.as_str(),
         "external_id": plan.run_key,
-        "output": output(first),
+        "output": { "title": title, "summary": summary, "annotations": annotations },
     });
     match create_check_run(api, plan, &body).await {
-        Ok(id) => {
-            for batch in batches {
-                let patch = json!({ "output": output(batch.to_vec()) });
-                if let Err(e) = api
-                    .send(
-                        Method::PATCH,
-                        &api.repo_path(&format!("/check-runs/{id}")),
-                        Some(&patch),
-                    )
-                    .await
-                {
-                    tracing::warn!("adding annotations to the check run failed: {e}");
-                    break;
-                }
-            }
-            CheckOutcome::CheckRun(id)
-        }
+        Ok(id) => CheckOutcome::CheckRun(id),
         Err(e) if is_permission(&e) => {
             tracing::info!("check runs are refused ({e}); setting a commit status instead");
             let state = plan.conclusion.as_str();
@@ -444,4 +572,75 @@ async fn create_check_run(api: &Api, plan: &ReviewPlan, body: &Value) -> Result<
     })
     .await?;
     Ok(id.unwrap_or(0))
+}
+
+/// The hub's settings cannot be used: the summary comment says so (updated in place)
+/// and the check fails. No review.
+pub async fn settings_failure(
+    api: &Api,
+    pull_number: u64,
+    head_sha: &str,
+    run_key: &str,
+    summary_comment: Option<u64>,
+    summary: &str,
+) -> CheckOutcome {
+    let body = json!({ "body": summary });
+    let updated = match summary_comment {
+        Some(id) => api
+            .send(
+                Method::PATCH,
+                &api.repo_path(&format!("/issues/comments/{id}")),
+                Some(&body),
+            )
+            .await
+            .is_ok(),
+        None => false,
+    };
+    if !updated {
+        if let Err(e) = api
+            .send_no_retry(
+                Method::POST,
+                &api.repo_path(&format!("/issues/{pull_number}/comments")),
+                Some(&body),
+            )
+            .await
+        {
+            tracing::warn!("the summary comment could not be posted: {e}");
+        }
+    }
+    let title = "The hub's modelcard-review settings cannot be used";
+    let check = json!({
+        "name": CHECK_NAME,
+        "head_sha": head_sha,
+        "status": "completed",
+        "conclusion": "failure",
+        "external_id": run_key,
+        "output": { "title": title, "summary": summary },
+    });
+    match api
+        .send_no_retry(Method::POST, &api.repo_path("/check-runs"), Some(&check))
+        .await
+    {
+        Ok(r) => CheckOutcome::CheckRun(
+            r.json()
+                .ok()
+                .and_then(|v| v.get("id").and_then(Value::as_u64))
+                .unwrap_or(0),
+        ),
+        Err(e) if is_permission(&e) => {
+            let status = json!({ "state": "failure", "context": CHECK_NAME, "description": title });
+            match api
+                .send(
+                    Method::POST,
+                    &api.repo_path(&format!("/statuses/{head_sha}")),
+                    Some(&status),
+                )
+                .await
+            {
+                Ok(_) => CheckOutcome::CommitStatus,
+                Err(e) => CheckOutcome::Failed(e.to_string()),
+            }
+        }
+        Err(e) => CheckOutcome::Failed(e.to_string()),
+    }
 }

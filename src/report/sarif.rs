@@ -78,19 +78,6 @@ fn driver() -> serde_json::Value {
     })
 }
 
-/// A repository path as a relative URI reference (spaces and `%` escaped).
-fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
     let rule_index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
     let mut r = json!({
@@ -100,7 +87,7 @@ fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
         "message": { "text": sentence(&f.message) },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": { "uri": crate::text::uri_path(&f.path), "uriBaseId": "%SRCROOT%" },
                 "region": { "startLine": f.line, "endLine": f.end_line },
             }
         }],
@@ -110,7 +97,7 @@ fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
         r["fixes"] = json!([{
             "description": { "text": "Apply the suggested replacement." },
             "artifactChanges": [{
-                "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": { "uri": crate::text::uri_path(&f.path), "uriBaseId": "%SRCROOT%" },
                 "replacements": [{
                     "deletedRegion": { "startLine": f.line, "endLine": f.end_line },
                     "insertedContent": { "text": s },
@@ -163,6 +150,9 @@ mod tests {
     fn names_and_uris() {
         assert_eq!(pascal("missing-section"), "MissingSection");
         assert_eq!(pascal("placeholder"), "ModelCardPlaceholder");
-        assert_eq!(uri("models/a b/README.md"), "models/a%20b/README.md");
+        assert_eq!(
+            crate::text::uri_path("models/a b/README.md"),
+            "models/a%20b/README.md"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! the check run and the job summary. Nothing is dropped: findings that are not
 //! inline comments are listed here, and the text is cut to size with a note.
 
-use super::plan::{PlannedComment, ReviewPlan, SUMMARY_MARKER};
+use super::plan::{PlannedComment, ReviewPlan, SummaryItem, SUMMARY_MARKER};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -36,6 +36,55 @@ pub fn title(plan: &ReviewPlan) -> String {
         "{} in {}",
         parts.join(", "),
         plural(plan.cards.len(), "model card")
+    )
+}
+
+/// The summary when the hub's settings cannot be used: what is wrong, and that no
+/// card was judged.
+pub fn settings_failure(head_sha: &str, file: &str, message: &str) -> String {
+    let short = &head_sha[..head_sha.len().min(7)];
+    format!(
+        "{SUMMARY_MARKER}\n## ❌ modelcard-review: the hub's settings cannot be used\n\n\
+         {file} {message}\n\n\
+         No model card was checked at {short}, so this check fails until the settings on the base branch are fixed \
+         (a pull request cannot change them for its own review). Maintainers: fix the file named above; \
+         `modelcard-review check` with the same file shows the same message locally.\n"
+    )
+}
+
+/// One summary line: severity, a link to the line, rule, section, message.
+fn entry(plan: &ReviewPlan, i: &SummaryItem) -> String {
+    let icon = match i.severity {
+        Severity::Error => "🛑",
+        Severity::Warning => "⚠️",
+        Severity::Notice => "ℹ️",
+    };
+    let section = i
+        .section
+        .as_deref()
+        .map(|s| format!(" · {}", s.replace(['\n', '[', ']'], " ")))
+        .unwrap_or_default();
+    format!(
+        "- {icon} [line {}]({}) · `{}`{section} — {}\n",
+        i.line,
+        line_link(plan, &i.path, i.line),
+        i.rule,
+        i.message.replace('\n', " ")
+    )
+}
+
+/// The line at the reviewed commit on GitHub.
+pub fn line_link(plan: &ReviewPlan, path: &str, line: usize) -> String {
+    let server = if plan.server_url.is_empty() {
+        "https://github.com"
+    } else {
+        plan.server_url.trim_end_matches('/')
+    };
+    format!(
+        "{server}/{}/blob/{}/{}#L{line}",
+        plan.repository,
+        plan.head_sha,
+        crate::text::uri_path(path)
     )
 }
 
@@ -80,10 +129,7 @@ pub fn summary(
                 e[3] += 1;
             }
         }
-        let _ = writeln!(
-            s,
-            "Checked at {short} against the hub's model card template.\n"
-        );
+        let _ = writeln!(s, "Checked at {short}.\n");
         let _ = writeln!(s, "| Model card | Errors | Warnings | Notices | On changed lines |\n|---|---:|---:|---:|---:|");
         for (path, c) in &per_card {
             let _ = writeln!(
@@ -101,7 +147,7 @@ pub fn summary(
         .iter()
         .map(|m| (m.path.as_str(), m.line, m.rule.as_str()))
         .collect();
-    let listed: Vec<_> = plan
+    let listed: Vec<&SummaryItem> = plan
         .items
         .iter()
         .filter(|i| {
@@ -124,36 +170,55 @@ pub fn summary(
             if inline_count == 1 { "is" } else { "are" }
         );
     }
+    if plan.held_back > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} on changed lines {} listed below instead: a run posts at most {} inline comments (`max_comments`), the most severe first.",
+            plural(plan.held_back, "more finding"),
+            if plan.held_back == 1 { "is" } else { "are" },
+            plan.max_comments
+        );
+    }
     let mut truncated = 0usize;
     if !listed.is_empty() {
         let _ = writeln!(
             s,
-            "\n### Findings elsewhere in the changed cards\n\nThese are on lines this pull request did not change (or GitHub would not take them as review comments), so they are listed here:\n"
+            "\n### Findings elsewhere in the changed cards\n\nThese are not review comments (the line is not in the diff, GitHub would not take the comment, or the run had posted enough), so they are listed here, the most severe first:\n"
         );
-        let mut current = "";
-        for i in &listed {
-            let mut entry = String::new();
-            if i.path != current {
-                let _ = writeln!(entry, "\n**`{}`**\n", i.path);
-            }
-            let _ = writeln!(
-                entry,
-                "- {} line {} · `{}` — {}",
-                match i.severity {
-                    Severity::Error => "🛑",
-                    Severity::Warning => "⚠️",
-                    Severity::Notice => "ℹ️",
-                },
-                i.line,
-                i.rule,
-                i.message.replace('\n', " ")
-            );
-            if s.len() + entry.len() + 600 > limit {
+        // Which entries fit is decided by severity, so a cut drops notices first.
+        let entries: Vec<String> = listed.iter().map(|i| entry(plan, i)).collect();
+        let mut by_severity: Vec<usize> = (0..listed.len()).collect();
+        by_severity.sort_by_key(|&k| std::cmp::Reverse(listed[k].severity));
+        let mut budget = limit.saturating_sub(s.len() + 1200);
+        let mut shown = vec![false; listed.len()];
+        for k in by_severity {
+            let cost = entries[k].len() + listed[k].path.len() + 16;
+            if cost <= budget {
+                budget -= cost;
+                shown[k] = true;
+            } else {
                 truncated += 1;
-                continue;
             }
-            current = &i.path;
-            s.push_str(&entry);
+        }
+        // Shown per card, in the cards' order, the most severe first.
+        let mut order: Vec<usize> = (0..listed.len()).filter(|&k| shown[k]).collect();
+        let card_rank = |p: &str| plan.cards.iter().position(|c| c == p).unwrap_or(usize::MAX);
+        order.sort_by_key(|&k| {
+            (
+                card_rank(&listed[k].path),
+                listed[k].path.clone(),
+                std::cmp::Reverse(listed[k].severity),
+                listed[k].line,
+            )
+        });
+        let mut current = "";
+        for k in order {
+            let i = listed[k];
+            if i.path != current {
+                let _ = writeln!(s, "\n**`{}`**\n", i.path);
+                current = &i.path;
+            }
+            s.push_str(&entries[k]);
         }
     }
     if truncated > 0 {
@@ -176,7 +241,12 @@ pub fn summary(
             let _ = writeln!(s, "- … and {} more", plan.fixed.len() - 50);
         }
     }
-    let notes: Vec<&String> = plan.notes.iter().chain(extra_notes.iter()).collect();
+    let settings = (!plan.settings.is_empty()).then(|| format!("Settings: {}.", plan.settings));
+    let notes: Vec<&String> = settings
+        .iter()
+        .chain(plan.notes.iter())
+        .chain(extra_notes.iter())
+        .collect();
     if !notes.is_empty() {
         let _ = writeln!(s, "\n### Notes\n");
         for n in notes {
@@ -231,6 +301,9 @@ mod tests {
             unknown_paths: Default::default(),
             notes: vec!["a note".into()],
             prior: vec![],
+            max_comments: 30,
+            server_url: "https://github.com".into(),
+            settings: "`.modelcard-review.toml` at 0123456".into(),
         })
     }
 
@@ -240,13 +313,40 @@ mod tests {
         let s = summary(&p, &[], &[], COMMENT_LIMIT);
         assert!(s.starts_with(SUMMARY_MARKER));
         assert!(s.contains("3 errors in 1 model card"));
-        assert!(s.contains("line 1 · `placeholder`"));
-        assert!(!s.contains("line 2 · `placeholder`"), "line 2 is inline");
-        assert!(s.contains("line 3 · `placeholder`"));
+        let line = |n: usize| {
+            format!("[line {n}](https://github.com/o/r/blob/0123456789/m/README.md#L{n}) · `placeholder`")
+        };
+        assert!(s.contains(&line(1)), "{s}");
+        assert!(!s.contains(&line(2)), "line 2 is inline");
+        assert!(s.contains(&line(3)));
         assert!(s.contains("a note"));
+        assert!(s.contains("Settings: `.modelcard-review.toml` at 0123456."));
         let moved = p.comments.clone();
         let s2 = summary(&p, &moved, &[], COMMENT_LIMIT);
-        assert!(s2.contains("line 2 · `placeholder`"));
+        assert!(s2.contains(&line(2)));
+    }
+
+    #[test]
+    fn entries_name_the_section_and_errors_come_first() {
+        let mut p = plan(3);
+        p.items[0].severity = Severity::Notice;
+        p.items[0].section = Some("Quantitative Results".into());
+        let s = summary(&p, &[], &[], COMMENT_LIMIT);
+        assert!(s.contains("#L1) · `placeholder` · Quantitative Results — placeholder number 1"));
+        assert!(s.find("#L3)").unwrap() < s.find("#L1)").unwrap(), "{s}");
+    }
+
+    #[test]
+    fn a_cut_drops_the_least_severe() {
+        let mut p = plan(5000);
+        for (k, i) in p.items.iter_mut().enumerate() {
+            if k % 2 == 0 {
+                i.severity = Severity::Notice;
+            }
+        }
+        let s = summary(&p, &[], &[], COMMENT_LIMIT);
+        assert!(s.contains("🛑"));
+        assert!(!s.contains("ℹ️ [line"), "notices go first when cut");
     }
 
     #[test]

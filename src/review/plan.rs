@@ -1,13 +1,13 @@
 //! The review planner: pure code that decides, from findings, changed lines and the
-//! bot's earlier comments, what a run posts. It serialises to JSON so a read-only run
-//! can compute it and a trusted run can publish it.
+//! bot's earlier comments, what a run posts. It serialises to JSON (`mode: plan`) as a
+//! preview for tooling; what is posted is always planned by the run that posts it.
 
 use crate::diff::ChangedLines;
 use crate::finding::{fingerprints, Counts, FailOn, Finding, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const PLAN_VERSION: u32 = 1;
+pub const PLAN_VERSION: u32 = 2;
 pub const FINDING_MARKER: &str = "<!-- modelcard-review:finding ";
 pub const FIXED_MARKER: &str = "<!-- modelcard-review:fixed ";
 pub const SUMMARY_MARKER: &str = "<!-- modelcard-review:summary -->";
@@ -71,6 +71,13 @@ pub struct PlanInput {
     /// Things a maintainer should know (skipped files, truncated lists…).
     pub notes: Vec<String>,
     pub prior: Vec<PriorComment>,
+    /// New inline comments at most; the rest of the findings on changed lines go to
+    /// the summary.
+    pub max_comments: usize,
+    /// Where the summary's line links point (`GITHUB_SERVER_URL`).
+    pub server_url: String,
+    /// Which config and template judged the cards, at which commit.
+    pub settings: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +107,9 @@ pub struct SummaryItem {
     pub severity: Severity,
     pub rule: String,
     pub message: String,
-    /// Already commented inline (by this run or an earlier one).
+    /// The template section the finding concerns, for the summary.
+    pub section: Option<String>,
+    /// Commented inline (by this run or an earlier one).
     pub inline: bool,
 }
 
@@ -137,11 +146,17 @@ pub struct ReviewPlan {
     /// Every finding, for the summary, annotations and the check run.
     pub items: Vec<SummaryItem>,
     pub notes: Vec<String>,
+    /// Findings on changed lines left for the summary by `max_comments`.
+    pub held_back: usize,
+    pub max_comments: usize,
+    pub server_url: String,
+    pub settings: String,
 }
 
 /// Decides what to post. Pure: same input, same plan.
 pub fn build_plan(input: &PlanInput) -> ReviewPlan {
-    let mut comments = Vec::new();
+    // (index of the finding's summary item, the comment it would be)
+    let mut candidates: Vec<(usize, PlannedComment)> = Vec::new();
     let mut items = Vec::new();
     let mut counts = Counts::default();
     let mut current: BTreeSet<(String, String)> = BTreeSet::new();
@@ -159,7 +174,7 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
             let already = open_prior.contains_key(&(card.path.as_str(), fingerprint.as_str()));
             let on_changed_line = card.changed.is_added(f.line);
             if !already && on_changed_line {
-                comments.push(planned_comment(f, &fingerprint, &card.changed));
+                candidates.push((items.len(), planned_comment(f, &fingerprint, &card.changed)));
             }
             current.insert((card.path.clone(), fingerprint));
             items.push(SummaryItem {
@@ -169,10 +184,31 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
                 severity: f.severity,
                 rule: f.rule.to_string(),
                 message: f.message.clone(),
+                section: f.section.clone(),
                 inline: already || on_changed_line,
             });
         }
     }
+
+    // The most severe first when there are more than `max_comments`; the rest are
+    // listed in the summary, so nothing is dropped.
+    let mut held_back = 0;
+    if candidates.len() > input.max_comments {
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(candidates[i].1.severity));
+        let keep: BTreeSet<usize> = order.into_iter().take(input.max_comments).collect();
+        let mut kept = Vec::with_capacity(input.max_comments);
+        for (i, (item, comment)) in candidates.into_iter().enumerate() {
+            if keep.contains(&i) {
+                kept.push((item, comment));
+            } else {
+                items[item].inline = false;
+                held_back += 1;
+            }
+        }
+        candidates = kept;
+    }
+    let comments = candidates.into_iter().map(|(_, c)| c).collect();
 
     let fixed = input
         .prior
@@ -203,6 +239,10 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
         fixed,
         items,
         notes: input.notes.clone(),
+        held_back,
+        max_comments: input.max_comments,
+        server_url: input.server_url.clone(),
+        settings: input.settings.clone(),
     }
 }
 
@@ -288,94 +328,6 @@ fn fixed_body(old: &str, fingerprint: &str, head_sha: &str) -> String {
     )
 }
 
-/// Limits for a plan read from a file (it may come from an untrusted run).
-pub const MAX_PLAN_BYTES: usize = 8 * 1024 * 1024;
-const MAX_COMMENTS: usize = 3000;
-const MAX_ITEMS: usize = 50_000;
-const MAX_BODY: usize = 65_536;
-
-impl ReviewPlan {
-    /// Checks a plan that came from another run against what the trusted run knows.
-    pub fn validate(
-        &self,
-        repository: &str,
-        pull_number: u64,
-        head_sha: &str,
-    ) -> anyhow::Result<()> {
-        use anyhow::bail;
-        if self.version != PLAN_VERSION {
-            bail!(
-                "plan version {} is not supported (expected {PLAN_VERSION})",
-                self.version
-            );
-        }
-        if !self.repository.eq_ignore_ascii_case(repository) {
-            bail!(
-                "the plan is for repository {:?}, not {repository:?}",
-                self.repository
-            );
-        }
-        if self.pull_number != pull_number {
-            bail!(
-                "the plan is for pull request #{}, not #{pull_number}",
-                self.pull_number
-            );
-        }
-        if self.head_sha != head_sha {
-            bail!(
-                "the plan is for commit {}, but the pull request's head is {head_sha}",
-                self.head_sha
-            );
-        }
-        if self.comments.len() > MAX_COMMENTS
-            || self.items.len() > MAX_ITEMS
-            || self.fixed.len() > MAX_COMMENTS
-        {
-            bail!(
-                "the plan is larger than any real review ({} comments, {} findings)",
-                self.comments.len(),
-                self.items.len()
-            );
-        }
-        let bad_path = |p: &str| {
-            p.is_empty() || p.starts_with('/') || p.split('/').any(|c| c == "..") || p.len() > 4096
-        };
-        for c in &self.comments {
-            if bad_path(&c.path)
-                || c.line == 0
-                || c.body.len() > MAX_BODY
-                || c.start_line.is_some_and(|s| s == 0 || s > c.line)
-            {
-                bail!(
-                    "the plan has an invalid comment on {:?} line {}",
-                    c.path,
-                    c.line
-                );
-            }
-            if !c.body.contains(FINDING_MARKER) {
-                bail!(
-                    "the plan has a comment without the bot's marker on {:?}",
-                    c.path
-                );
-            }
-        }
-        for f in &self.fixed {
-            if bad_path(&f.path) || f.body.len() > MAX_BODY || !f.body.contains(FIXED_MARKER) {
-                bail!(
-                    "the plan has an invalid fixed-comment edit for comment {}",
-                    f.id
-                );
-            }
-        }
-        for i in &self.items {
-            if bad_path(&i.path) || i.line == 0 || i.message.len() > MAX_BODY {
-                bail!("the plan has an invalid finding on {:?}", i.path);
-            }
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +364,9 @@ mod tests {
             unknown_paths: BTreeSet::new(),
             notes: vec![],
             prior,
+            max_comments: 30,
+            server_url: "https://github.com".into(),
+            settings: "default settings".into(),
         }
     }
 
@@ -481,22 +436,45 @@ mod tests {
     }
 
     #[test]
-    fn plan_validation_rejects_tampering() {
+    fn at_most_max_comments_the_most_severe_first() {
+        let findings: Vec<Finding> = (1..=40)
+            .map(|i| {
+                let sev = if i % 4 == 0 {
+                    Severity::Error
+                } else {
+                    Severity::Notice
+                };
+                Draft::new("placeholder", i, format!("p{i}"))
+                    .subject(i.to_string())
+                    .finish("m/README.md", sev)
+            })
+            .collect();
+        let mut inp = input(findings, ChangedLines::all(50), vec![]);
+        inp.max_comments = 12;
+        let plan = build_plan(&inp);
+        assert_eq!(plan.comments.len(), 12);
+        assert_eq!(plan.held_back, 28);
+        // All ten errors are inline, then two notices; in line order.
+        let errors = plan
+            .comments
+            .iter()
+            .filter(|c| c.severity == Severity::Error);
+        assert_eq!(errors.count(), 10);
+        assert!(plan.comments.windows(2).all(|w| w[0].line < w[1].line));
+        assert_eq!(plan.items.iter().filter(|i| i.inline).count(), 12);
+        inp.max_comments = 0;
+        let plan = build_plan(&inp);
+        assert!(plan.comments.is_empty());
+        assert_eq!(plan.held_back, 40);
+    }
+
+    #[test]
+    fn plans_round_trip_as_json() {
         let plan = build_plan(&input(
             vec![finding("placeholder", 2, 2, "x", None)],
             ChangedLines::all(5),
             vec![],
         ));
-        assert!(plan.validate("o/r", 7, "abcdef1234").is_ok());
-        assert!(plan.validate("o/r", 8, "abcdef1234").is_err());
-        assert!(plan.validate("o/r", 7, "other").is_err());
-        assert!(plan.validate("x/y", 7, "abcdef1234").is_err());
-        let mut bad = plan.clone();
-        bad.comments[0].path = "../etc".into();
-        assert!(bad.validate("o/r", 7, "abcdef1234").is_err());
-        let mut bad = plan.clone();
-        bad.comments[0].body = "spam".into();
-        assert!(bad.validate("o/r", 7, "abcdef1234").is_err());
         let json = serde_json::to_string(&plan).unwrap();
         let back: ReviewPlan = serde_json::from_str(&json).unwrap();
         assert_eq!(back, plan);

@@ -40,7 +40,7 @@ impl Fault {
             status,
             times,
             headers: Vec::new(),
-            body: json!({"message": "injected fault"}),
+            body: json!({"message": "injected fault", "documentation_url": "https://docs.github.com/rest"}),
             after_effect: false,
         }
     }
@@ -97,6 +97,13 @@ pub struct Fake {
     pub read_only: bool,
     /// Check runs refused (a token without `checks: write`).
     pub no_checks: bool,
+    /// Files at the base commit besides the pull request's own (config, template).
+    pub base_files: Vec<(String, Vec<u8>)>,
+    /// `owner/name` of the head repository (a fork's, or ours).
+    pub head_repo: String,
+    pub head_ref: String,
+    /// Comments of pending reviews, by review id (GitHub shows them on submit).
+    pub pending_comments: HashMap<u64, Vec<Value>>,
     next_id: u64,
     prism: Option<PrismGuard>,
 }
@@ -240,6 +247,8 @@ impl Fake {
             head_sha: head_sha.to_string(),
             base_sha: base_sha.to_string(),
             next_id: 1000,
+            head_repo: format!("{OWNER}/{REPO}"),
+            head_ref: "add-model".to_string(),
             ..Fake::default()
         }
     }
@@ -422,8 +431,26 @@ impl Fake {
         pr["number"] = json!(self.pr_number);
         pr["requested_teams"] = json!([]);
         pr["head"]["sha"] = json!(self.head_sha);
+        pr["head"]["ref"] = json!(self.head_ref);
+        pr["head"]["label"] = json!(format!(
+            "{}:{}",
+            self.head_repo.split('/').next().unwrap(),
+            self.head_ref
+        ));
+        pr["head"]["repo"]["full_name"] = json!(self.head_repo);
+        pr["head"]["repo"]["fork"] = json!(self.head_repo != format!("{OWNER}/{REPO}"));
         pr["base"]["sha"] = json!(self.base_sha);
+        pr["base"]["repo"]["full_name"] = json!(format!("{OWNER}/{REPO}"));
+        pr["state"] = json!("open");
         pr
+    }
+
+    /// Reviews as GitHub lists them to the bot (pending ones are the bot's own).
+    fn pending_review(&self) -> Option<u64> {
+        self.reviews
+            .iter()
+            .find(|r| r["state"] == "PENDING")
+            .and_then(|r| r["id"].as_u64())
     }
 
     fn write_refused(&self, method: &Method, path: &str) -> Option<Response> {
@@ -520,13 +547,23 @@ impl Fake {
             (Method::GET, ["contents", ..]) => {
                 let file_path = percent_decode(&parts[1..].join("/"));
                 let git_ref = q.get("ref").cloned().unwrap_or_default();
-                let bytes = self.files.iter().find_map(|f| {
-                    if git_ref == self.base_sha {
-                        let base_name = f.previous_filename.as_deref().unwrap_or(&f.filename);
-                        (base_name == file_path).then(|| f.base.clone()).flatten()
-                    } else {
-                        (f.filename == file_path).then(|| f.head.clone()).flatten()
-                    }
+                let at_base = (git_ref == self.base_sha)
+                    .then(|| {
+                        self.base_files
+                            .iter()
+                            .find(|(p, _)| *p == file_path)
+                            .map(|(_, b)| b.clone())
+                    })
+                    .flatten();
+                let bytes = at_base.or_else(|| {
+                    self.files.iter().find_map(|f| {
+                        if git_ref == self.base_sha {
+                            let base_name = f.previous_filename.as_deref().unwrap_or(&f.filename);
+                            (base_name == file_path).then(|| f.base.clone()).flatten()
+                        } else {
+                            (f.filename == file_path).then(|| f.head.clone()).flatten()
+                        }
+                    })
                 });
                 match bytes {
                     Some(b) => {
@@ -566,6 +603,85 @@ impl Fake {
                 page(self.issue_comments.clone())
             }
             (Method::GET, ["pulls", num, "reviews"]) if *num == n => page(self.reviews.clone()),
+            (Method::GET, ["pulls", num, "reviews", id]) if *num == n => {
+                match self
+                    .reviews
+                    .iter()
+                    .find(|r| r["id"].as_u64() == id.parse::<u64>().ok())
+                {
+                    Some(r) => Json(r.clone()).into_response(),
+                    None => error(404, "Not Found"),
+                }
+            }
+            (Method::DELETE, ["pulls", num, "reviews", id]) if *num == n => {
+                let Some(k) = self
+                    .reviews
+                    .iter()
+                    .position(|r| r["id"].as_u64() == id.parse::<u64>().ok())
+                else {
+                    return error(404, "Not Found");
+                };
+                if self.reviews[k]["state"] != "PENDING" {
+                    return error(
+                        422,
+                        "Unprocessable Entity: Can not delete a non-pending pull request review",
+                    );
+                }
+                let r = self.reviews.remove(k);
+                self.pending_comments.remove(&r["id"].as_u64().unwrap_or(0));
+                Json(r).into_response()
+            }
+            (Method::GET, ["pulls", num, "reviews", id, "comments"]) if *num == n => {
+                let id: u64 = id.parse().unwrap_or(0);
+                let mut all: Vec<Value> = self
+                    .review_comments
+                    .iter()
+                    .filter(|c| c["pull_request_review_id"] == id)
+                    .cloned()
+                    .collect();
+                all.extend(self.pending_comments.get(&id).cloned().unwrap_or_default());
+                page(all)
+            }
+            (Method::POST, ["pulls", num, "reviews", id, "events"]) if *num == n => {
+                let id: u64 = id.parse().unwrap_or(0);
+                let Some(k) = self.reviews.iter().position(|r| r["id"] == id) else {
+                    return error(404, "Not Found");
+                };
+                if self.reviews[k]["state"] != "PENDING" {
+                    return error(422, "Unprocessable Entity: the review is not pending");
+                }
+                self.reviews[k]["state"] = json!("COMMENTED");
+                self.reviews[k]["submitted_at"] = json!(NOW);
+                if let Some(b) = body.get("body") {
+                    self.reviews[k]["body"] = b.clone();
+                }
+                for c in self.pending_comments.remove(&id).unwrap_or_default() {
+                    self.review_comments.push(c);
+                }
+                Json(self.reviews[k].clone()).into_response()
+            }
+            (Method::GET, ["pulls"]) => {
+                // `head=owner:branch`, as GitHub filters it.
+                let head = q.get("head").map(|h| percent_decode(h)).unwrap_or_default();
+                let owner = self.head_repo.split('/').next().unwrap_or("");
+                let want = format!("{owner}:{}", self.head_ref);
+                let state = q.get("state").cloned().unwrap_or_else(|| "open".into());
+                let matches = (head.is_empty() || head == want) && state != "closed";
+                page(if matches {
+                    vec![self.pull_request()]
+                } else {
+                    vec![]
+                })
+            }
+            (Method::GET, ["commits", sha, "pulls"]) => {
+                // A commit that exists only in a fork belongs to no pull request here.
+                let ours = self.head_repo == format!("{OWNER}/{REPO}");
+                page(if ours && *sha == self.head_sha {
+                    vec![self.pull_request()]
+                } else {
+                    vec![]
+                })
+            }
             (Method::POST, ["pulls", num, "reviews"]) if *num == n => self.create_review(body),
             (Method::PATCH, ["pulls", "comments", id]) => {
                 let id: u64 = id.parse().unwrap_or(0);
@@ -647,6 +763,14 @@ impl Fake {
     }
 
     fn create_review(&mut self, body: &Value) -> Response {
+        // GitHub allows one pending review per user and pull request, and takes no
+        // other review from that user while it exists.
+        if self.pending_review().is_some() {
+            return error(
+                422,
+                "Unprocessable Entity: User can only have one pending review per pull request",
+            );
+        }
         let comments = body["comments"].as_array().cloned().unwrap_or_default();
         for c in &comments {
             // GitHub's schema: no nulls, integer lines, RIGHT/LEFT sides.
@@ -669,20 +793,51 @@ impl Fake {
                 return error(422, "Unprocessable Entity");
             }
         }
+        let pending = body.get("event").is_none_or(Value::is_null);
         let id = self.id();
-        let review = json!({
-            "id": id, "node_id": format!("PRR_{id}"), "user": bot(), "body": body["body"], "state": "COMMENTED",
+        let mut review = json!({
+            "id": id, "node_id": format!("PRR_{id}"), "user": bot(), "body": body["body"].as_str().unwrap_or(""),
+            "state": if pending { "PENDING" } else { "COMMENTED" },
             "html_url": self.html(&format!("/pull/{}#pullrequestreview-{id}", self.pr_number)),
             "pull_request_url": self.api(&format!("/pulls/{}", self.pr_number)),
             "_links": {"html": {"href": self.html(&format!("/pull/{}#pullrequestreview-{id}", self.pr_number))}, "pull_request": {"href": self.api(&format!("/pulls/{}", self.pr_number))}},
-            "submitted_at": NOW, "commit_id": body["commit_id"], "author_association": "NONE"
+            "commit_id": body["commit_id"], "author_association": "NONE"
         });
+        if !pending {
+            review["submitted_at"] = json!(NOW);
+        }
         self.reviews.push(review.clone());
-        for c in &comments {
-            let rc = self.review_comment(id, c);
-            self.review_comments.push(rc);
+        let made: Vec<Value> = comments
+            .iter()
+            .map(|c| self.review_comment(id, c))
+            .collect();
+        if pending {
+            self.pending_comments.insert(id, made);
+        } else {
+            self.review_comments.extend(made);
         }
         Json(review).into_response()
+    }
+
+    /// A pending review of the bot, as an interrupted run leaves it.
+    pub fn add_pending_review(&mut self, id: u64) {
+        let mut r = json!({
+            "id": id, "node_id": format!("PRR_{id}"), "user": bot(), "body": "", "state": "PENDING",
+            "html_url": self.html(&format!("/pull/{}#pullrequestreview-{id}", self.pr_number)),
+            "pull_request_url": self.api(&format!("/pulls/{}", self.pr_number)),
+            "_links": {"html": {"href": self.html(&format!("/pull/{}#pullrequestreview-{id}", self.pr_number))}, "pull_request": {"href": self.api(&format!("/pulls/{}", self.pr_number))}},
+            "commit_id": self.head_sha, "author_association": "NONE"
+        });
+        r["body"] = json!("");
+        self.reviews.push(r);
+    }
+
+    /// Reviews submitted (not pending), as a maintainer sees them.
+    pub fn submitted_reviews(&self) -> Vec<&Value> {
+        self.reviews
+            .iter()
+            .filter(|r| r["state"] != "PENDING")
+            .collect()
     }
 }
 
