@@ -167,6 +167,11 @@ pub struct Card<'t> {
     /// Lines of thematic breaks (`---`), which the template uses to fence its
     /// preamble and footer.
     pub thematic_breaks: Vec<usize>,
+    /// Angle-bracket placeholders (`<model specific results here>`), which Markdown
+    /// reads as HTML: (line, section, text).
+    pub html_placeholders: Vec<(usize, Option<usize>, String)>,
+    /// `<!-- modelcard-review-… -->` comments: (line, the comment's text).
+    pub directives: Vec<(usize, String)>,
     /// Buffers of frames whose text was moved aside (see `Frame`), reused by the next.
     spare: Vec<(String, Vec<(usize, usize)>)>,
     slugs: SlugCounter,
@@ -219,6 +224,8 @@ impl<'t> Card<'t> {
             other_content: b.other_content,
             html_anchors: b.html_anchors,
             thematic_breaks: b.thematic_breaks,
+            html_placeholders: Vec::new(),
+            directives: Vec::new(),
             spare: b.frames,
             slugs: b.slugs,
         };
@@ -259,8 +266,9 @@ impl<'t> Card<'t> {
         &self.link_dests[l.dest.clone()]
     }
 
-    /// Source line of a byte offset inside a block's plain text.
-    pub fn line_of_plain(&self, b: &Block, plain_off: usize) -> usize {
+    /// Source line of a byte offset inside a block's plain text (`block_text(b)`).
+    pub fn line_of_plain(&self, b: &Block, block_off: usize) -> usize {
+        let plain_off = b.text.start + block_off;
         let segs = &self.segs[b.segs.clone()];
         let i = segs.partition_point(|(p, _)| *p <= plain_off);
         match i.checked_sub(1).and_then(|i| segs.get(i)) {
@@ -272,6 +280,17 @@ impl<'t> Card<'t> {
             }
             None => b.line,
         }
+    }
+
+    /// Whether the block's text at `block_off` comes from a code span (`` `x` ``): a
+    /// code span's piece starts at its backtick in the source.
+    pub fn in_code_span(&self, b: &Block, block_off: usize) -> bool {
+        let plain_off = b.text.start + block_off;
+        let segs = &self.segs[b.segs.clone()];
+        let i = segs.partition_point(|(p, _)| *p <= plain_off);
+        i.checked_sub(1)
+            .and_then(|i| segs.get(i))
+            .is_some_and(|(_, s)| self.text.as_bytes().get(*s) == Some(&b'`'))
     }
 
     /// The heading a section index points at, and the end (exclusive) of that
@@ -633,7 +652,19 @@ impl<'t> Card<'t> {
 
     fn read_html(&mut self, html: &str, start: usize) {
         let trimmed = html.trim();
+        if trimmed.starts_with("<!--") && trimmed.contains("modelcard-review-") {
+            self.directives
+                .push((self.lines.line(start), trimmed.to_string()));
+        }
         if trimmed.is_empty() || trimmed.starts_with("<!--") {
+            return;
+        }
+        if is_angle_placeholder(trimmed) {
+            self.html_placeholders.push((
+                self.lines.line(start),
+                self.current_section(),
+                trimmed.to_string(),
+            ));
             return;
         }
         // Non-comment HTML (an HTML table, an image) is content a reader sees.
@@ -659,9 +690,107 @@ impl<'t> Card<'t> {
     }
 }
 
+/// `<model specific results here>`, `<insert table>`, `<your name>`: what Markdown reads
+/// as an HTML tag but no HTML has — words in angle brackets, without attributes.
+fn is_angle_placeholder(html: &str) -> bool {
+    const HTML: &[&str] = &[
+        "a",
+        "abbr",
+        "b",
+        "br",
+        "code",
+        "details",
+        "div",
+        "em",
+        "font",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "picture",
+        "pre",
+        "s",
+        "small",
+        "source",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        "video",
+        "center",
+        "figure",
+        "figcaption",
+        "mark",
+        "q",
+    ];
+    const OPENERS: &[&str] = &[
+        "insert",
+        "your",
+        "add",
+        "enter",
+        "fill",
+        "placeholder",
+        "todo",
+    ];
+    let Some(inner) = html.strip_prefix('<').and_then(|h| h.strip_suffix('>')) else {
+        return false;
+    };
+    let inner = inner.trim().trim_end_matches('/').trim();
+    if inner.is_empty() || inner.contains(['=', '<', '>', '"', '\'', '/', ':']) {
+        return false;
+    }
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let first = words[0].to_ascii_lowercase();
+    if HTML.contains(&first.as_str()) {
+        return false;
+    }
+    words.len() >= 2 || OPENERS.contains(&first.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn angle_placeholders_are_not_html() {
+        for p in [
+            "<model specific results here>",
+            "<insert table>",
+            "<your name>",
+            "<insert>",
+        ] {
+            assert!(is_angle_placeholder(p), "{p}");
+        }
+        for h in [
+            "<br>",
+            "<img src=\"x.png\">",
+            "<div align=center>",
+            "<T>",
+            "</div>",
+            "<details open>",
+            "<sup>",
+        ] {
+            assert!(!is_angle_placeholder(h), "{h}");
+        }
+    }
 
     /// Everything a rule reads, for comparing two card models.
     fn model(c: &Card) -> String {
@@ -719,7 +848,7 @@ mod tests {
             ]
         );
         let after = &card.blocks[1];
-        assert_eq!(card.line_of_plain(after, after.text.start + 6), 4);
+        assert_eq!(card.line_of_plain(after, 6), 4);
         let label = &card.blocks[3];
         assert_eq!(card.strong_label(label), Some("Label:"));
         // Every block's text is followed by a newline in the arena.
@@ -773,6 +902,14 @@ mod tests {
         let b = &c.blocks[0];
         let off = c.block_text(b).find("TODO").unwrap();
         assert_eq!(c.line_of_plain(b, off), 2);
+        // Not the first block: offsets are the block's own.
+        let c = Card::parse("# Title\n\nFirst paragraph.\n\nA paragraph\nover three\nlines, TODO here,\nand `TBD` in code.\n");
+        let b = &c.blocks[2];
+        let text = c.block_text(b);
+        assert_eq!(c.line_of_plain(b, text.find("TODO").unwrap()), 7);
+        assert!(!c.in_code_span(b, text.find("TODO").unwrap()));
+        assert!(c.in_code_span(b, text.find("TBD").unwrap()));
+        assert_eq!(c.line_of_plain(b, text.find("TBD").unwrap()), 8);
     }
 
     #[test]

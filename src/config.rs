@@ -31,6 +31,7 @@ struct RawConfig {
     exclude: Option<Vec<String>>,
     fail_on: Option<String>,
     optional_sections: Option<Vec<String>>,
+    required_sections: Option<Vec<String>>,
     max_file_size: Option<usize>,
     max_comments: Option<usize>,
     rules: Option<BTreeMap<String, String>>,
@@ -55,6 +56,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub fail_on: FailOn,
     pub optional_sections: Vec<String>,
+    /// Sections required although the template marks them optional (those after its
+    /// closing horizontal rule).
+    pub required_sections: Vec<String>,
     pub max_file_size: usize,
     /// Inline comments per review run at most.
     pub max_comments: usize,
@@ -73,6 +77,7 @@ impl Default for Config {
             exclude: Vec::new(),
             fail_on: FailOn::Error,
             optional_sections: Vec::new(),
+            required_sections: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_comments: DEFAULT_MAX_COMMENTS,
             rule_levels: BTreeMap::new(),
@@ -132,6 +137,9 @@ impl Config {
         }
         if let Some(o) = raw.optional_sections {
             cfg.optional_sections = o;
+        }
+        if let Some(r) = raw.required_sections {
+            cfg.required_sections = r;
         }
         if let Some(m) = raw.max_file_size {
             if m == 0 {

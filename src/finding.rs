@@ -75,6 +75,9 @@ pub struct Finding {
     pub field: Option<String>,
     /// Replacement text for lines `line..=end_line`, when the fix is known.
     pub suggestion: Option<String>,
+    /// A fix that touches lines elsewhere (a whole outline's levels): each edit
+    /// replaces its own lines. Empty when the fix, if any, is the suggestion.
+    pub edits: Vec<Edit>,
     /// The text that makes this finding distinct within its section (a placeholder,
     /// a link target…): with rule, path, section and field, its identity across
     /// pushes (see `fingerprints`), never the line number.
@@ -134,6 +137,14 @@ impl fmt::Display for Fingerprint {
     }
 }
 
+/// One mechanical change: lines `line..=end_line` become `text` (one line or more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub line: usize,
+    pub end_line: usize,
+    pub text: String,
+}
+
 /// A finding as a rule produces it, before the path and severity are attached.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -144,6 +155,7 @@ pub struct Draft {
     pub section: Option<String>,
     pub field: Option<String>,
     pub suggestion: Option<String>,
+    pub edits: Vec<Edit>,
     /// The text that makes this finding distinct within its section (a placeholder,
     /// a link target…), part of the fingerprint.
     pub subject: String,
@@ -159,6 +171,7 @@ impl Draft {
             section: None,
             field: None,
             suggestion: None,
+            edits: Vec::new(),
             subject: String::new(),
         }
     }
@@ -190,6 +203,10 @@ impl Draft {
         self.subject = s.into();
         self
     }
+    pub fn edits(mut self, e: Vec<Edit>) -> Self {
+        self.edits = e;
+        self
+    }
 
     /// The finding for one draft alone, for tests (`rules::finish` does this for a
     /// card's drafts together).
@@ -210,6 +227,7 @@ impl Draft {
             section: self.section.take(),
             field: self.field.take(),
             suggestion: self.suggestion.take(),
+            edits: std::mem::take(&mut self.edits),
             subject: std::mem::take(&mut self.subject),
         }
     }

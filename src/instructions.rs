@@ -20,6 +20,9 @@ pub struct InstructionText {
     /// Short texts (`*Examples:*`) match only exactly and only when still in italics.
     pub short: bool,
     pub section: Option<usize>,
+    /// A list item of the template (an example bullet): a card that writes it in
+    /// plain text adopts it as its own, so only an italic copy is left-in text.
+    pub item: bool,
     /// Distinct indexed words, for the shared-words filter.
     index_words: usize,
     /// Hashes of all its words, sorted: bounds how close a block can be before
@@ -118,7 +121,7 @@ impl std::ops::Index<usize> for Instructions {
 
 impl Instructions {
     /// Adds an instruction text unless an identical one is already there.
-    pub fn push(&mut self, text: &str, section: Option<usize>) {
+    pub fn push(&mut self, text: &str, section: Option<usize>, item: bool) {
         let mut norm = String::new();
         normalize_words(text, &mut norm);
         if norm.is_empty() || self.list.iter().any(|i| i.norm == norm) {
@@ -131,6 +134,7 @@ impl Instructions {
             words,
             short: words < SHORT_WORDS,
             section,
+            item,
             index_words: 0,
             word_hashes: Vec::new(),
         });
@@ -398,7 +402,7 @@ mod tests {
     fn index(texts: &[&str]) -> Instructions {
         let mut ins = Instructions::default();
         for t in texts {
-            ins.push(t, None);
+            ins.push(t, None, false);
         }
         ins.build_index();
         ins

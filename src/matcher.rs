@@ -51,12 +51,49 @@ pub struct PlaceholderMatcher {
 
 /// Markers of unfinished text in any card, whatever the template.
 const GENERIC_BRACKETS: &[&str] = &["[More Information Needed]"];
-/// What `generic_markers` looks for first: the words `TODO`, `TBD`, `FIXME` as written,
-/// and in the lower-cased text the `.xx` of a number not filled in and `lorem ipsum`;
-/// each match is then checked as the marker's rule says.
-const GENERIC_NEEDLES: &[&str] = &["TODO", "TBD", "FIXME", ".xx", "lorem ipsum"];
-const NEEDLE_DECIMALS: usize = 3;
-const NEEDLE_LOREM: usize = 4;
+/// What `generic_markers` looks for first, and how a match is then checked. Words in
+/// capitals are looked for as written; the rest in the lower-cased text.
+const GENERIC_NEEDLES: &[(&str, Needle)] = &[
+    ("TODO", Needle::Word),
+    ("TBD", Needle::Word),
+    ("TBA", Needle::Word),
+    ("TBC", Needle::Word),
+    ("FIXME", Needle::Word),
+    (".xx", Needle::Decimals),
+    ("lorem ipsum", Needle::Anywhere),
+    ("coming soon", Needle::Phrase),
+    ("[more information needed:", Needle::ToClose(b']')),
+    ("to be added]", Needle::OpenedBy(b'[')),
+    ("{{", Needle::Tag("}}")),
+    ("{%", Needle::Tag("%}")),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Needle {
+    /// A whole word, in capitals as written.
+    Word,
+    /// `[0-9X].XX+` standing as a word of its own: a number not filled in.
+    Decimals,
+    /// A whole phrase in any case.
+    Phrase,
+    /// In any case, wherever it stands.
+    Anywhere,
+    /// From the match to this closing byte (`[More Information Needed: …]`).
+    ToClose(u8),
+    /// From this opening byte before the match to its end (`[… to be added]`).
+    OpenedBy(u8),
+    /// An unrendered template tag, to its closing mark (`{{ card_data }}`).
+    Tag(&'static str),
+}
+
+impl Needle {
+    fn lower_case(self) -> bool {
+        !matches!(self, Needle::Word)
+    }
+}
+
+/// The longest a bracketed or tagged generic placeholder may run, in bytes.
+const MAX_GENERIC_SPAN: usize = 200;
 
 impl PlaceholderMatcher {
     pub fn new(spans: &[(String, bool)], configured: Vec<Regex>) -> PlaceholderMatcher {
@@ -114,7 +151,7 @@ impl PlaceholderMatcher {
             configured,
             generic: GENERIC_NEEDLES
                 .iter()
-                .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+                .map(|(n, _)| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
                 .collect(),
         }
     }
@@ -137,18 +174,25 @@ impl PlaceholderMatcher {
         lower.clear();
         lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
         let from = out.len();
-        for (needle, finder) in self.generic.iter().enumerate() {
-            let hay = if needle >= NEEDLE_DECIMALS {
-                &lower
-            } else {
-                bytes
-            };
+        for ((_, needle), finder) in GENERIC_NEEDLES.iter().zip(&self.generic) {
+            let hay = if needle.lower_case() { &lower } else { bytes };
             for start in finder.find_iter(hay) {
                 let end = start + finder.needle().len();
-                out.extend(generic_at(bytes, needle, start, end));
+                out.extend(generic_at(bytes, *needle, start, end));
             }
         }
-        out[from..].sort_unstable_by_key(|r| r.start);
+        // Leftmost first; overlaps (`{{ TODO }}`) dropped.
+        out[from..].sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut last_end = 0;
+        let mut keep = from;
+        for i in from..out.len() {
+            if out[i].start >= last_end {
+                last_end = out[i].end;
+                out.swap(keep, i);
+                keep += 1;
+            }
+        }
+        out.truncate(keep);
         if lower.capacity() <= 1 << 20 {
             LOWER.set(lower);
         }
@@ -247,12 +291,17 @@ impl PlaceholderMatcher {
     }
 }
 
-/// The marker a match of needle number `needle` at `start..end` stands for, if any.
-fn generic_at(bytes: &[u8], needle: usize, start: usize, end: usize) -> Option<Range<usize>> {
+/// The marker a match of `needle` at `start..end` stands for, if any.
+fn generic_at(bytes: &[u8], needle: Needle, start: usize, end: usize) -> Option<Range<usize>> {
+    // A span never runs past the end of its line (the arena joins blocks by newlines).
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
     match needle {
-        NEEDLE_LOREM => Some(start..end),
-        NEEDLE_DECIMALS => {
-            // `[0-9X].XX+` standing as a word of its own.
+        Needle::Anywhere => Some(start..end),
+        Needle::Word | Needle::Phrase => {
+            (boundary_before(bytes, start) && boundary_after(bytes, end)).then_some(start..end)
+        }
+        Needle::Decimals => {
             let run = end
                 + bytes[end..]
                     .iter()
@@ -270,7 +319,24 @@ fn generic_at(bytes: &[u8], needle: usize, start: usize, end: usize) -> Option<R
                 _ => None,
             }
         }
-        _ => (boundary_before(bytes, start) && boundary_after(bytes, end)).then_some(start..end),
+        Needle::ToClose(close) => {
+            let limit = line_end(end).min(start + MAX_GENERIC_SPAN);
+            let at = memchr::memchr(close, &bytes[end..limit])?;
+            Some(start..end + at + 1)
+        }
+        Needle::OpenedBy(open) => {
+            let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+            let from = line_start.max(start.saturating_sub(MAX_GENERIC_SPAN));
+            let at = memchr::memrchr(open, &bytes[from..start])?;
+            // `[weights to be added]`, not a link's `](…)` or nested brackets.
+            let inner = &bytes[from + at + 1..start];
+            (!inner.contains(&b']')).then_some(from + at..end)
+        }
+        Needle::Tag(close) => {
+            let limit = line_end(end).min(start + MAX_GENERIC_SPAN);
+            let at = memchr::memmem::find(&bytes[end..limit], close.as_bytes())?;
+            Some(start..end + at + close.len())
+        }
     }
 }
 
@@ -360,8 +426,39 @@ mod tests {
         m.generic_markers(arena, &mut got);
         let got: Vec<&str> = got.iter().map(|r| &arena[r.clone()]).collect();
         assert_eq!(got, vec!["TODO", "TBD", "7.xx"]);
-        assert_eq!(GENERIC_NEEDLES[NEEDLE_DECIMALS], ".xx");
-        assert_eq!(GENERIC_NEEDLES[NEEDLE_LOREM], "lorem ipsum");
+        let arena = "a {{ x\n}} b [more information needed:\nx] c\nto be added] d";
+        let mut got = Vec::new();
+        m.generic_markers(arena, &mut got);
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn the_placeholders_contributors_leave() {
+        assert_eq!(
+            texts(
+                "Data: [More Information Needed: training data], {{ card_data }} and {% if x %}",
+                false
+            ),
+            vec![
+                "[More Information Needed: training data]",
+                "{{ card_data }}",
+                "{% if x %}"
+            ]
+        );
+        assert_eq!(
+            texts("Release TBA, license TBC, demo Coming soon.", false),
+            vec!["TBA", "TBC", "Coming soon"]
+        );
+        assert_eq!(
+            texts("Data [to be added], weights [details to be added].", false),
+            vec!["[to be added]", "[details to be added]"]
+        );
+        // Not placeholders: words that contain the markers, a link before the words.
+        assert_eq!(
+            texts("TBAs, TBCx, becoming soonish", false),
+            Vec::<String>::new()
+        );
+        assert_eq!(texts("[a](b) to be added]", false), Vec::<String>::new());
     }
 
     #[test]

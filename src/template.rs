@@ -61,6 +61,9 @@ pub struct Spec {
     pub placeholders: Vec<PlaceholderSpan>,
     pub instructions: Instructions,
     pub matcher: crate::matcher::PlaceholderMatcher,
+    /// The template's own title (`# Model Card Template`), before its preamble ends:
+    /// a card that keeps it has not named itself.
+    pub template_title: Option<String>,
 }
 
 impl Spec {
@@ -72,6 +75,21 @@ impl Spec {
         let template = template.strip_prefix('\u{feff}').unwrap_or(template);
         let card = Card::parse(template);
         let (preamble_end, footer_start) = frame_lines(&card);
+        // Sections after the template's closing horizontal rule (a Glossary) are
+        // optional unless the config requires them.
+        let last_heading = card
+            .headings
+            .iter()
+            .map(|h| h.line)
+            .filter(|&l| l < footer_start)
+            .max()
+            .unwrap_or(0);
+        let closing_rule = card
+            .thematic_breaks
+            .iter()
+            .copied()
+            .filter(|&l| l > preamble_end && l < last_heading)
+            .max();
 
         let mut sections: Vec<SectionSpec> = Vec::new();
         let mut heading_to_section: HashMap<usize, usize> = HashMap::new();
@@ -88,10 +106,13 @@ impl Spec {
                 }
             }
             let title_slot = is_bracket_span(card.heading_text(h));
-            let optional = cfg
-                .optional_sections
-                .iter()
-                .any(|o| collapse_ws(o).eq_ignore_ascii_case(card.heading_text(h)));
+            let named = |list: &[String]| {
+                list.iter()
+                    .any(|o| collapse_ws(o).eq_ignore_ascii_case(card.heading_text(h)))
+            };
+            let after_closing_rule = closing_rule.is_some_and(|r| h.line > r);
+            let optional = named(&cfg.optional_sections)
+                || (after_closing_rule && !named(&cfg.required_sections));
             heading_to_section.insert(hi, sections.len());
             sections.push(SectionSpec {
                 level: h.level,
@@ -110,13 +131,22 @@ impl Spec {
                 "template {name}: it has no section headings after its preamble, so there is nothing to check cards against"
             );
         }
-        for o in &cfg.optional_sections {
+        for (key, o) in cfg
+            .optional_sections
+            .iter()
+            .map(|o| ("optional-sections", o))
+            .chain(
+                cfg.required_sections
+                    .iter()
+                    .map(|o| ("required-sections", o)),
+            )
+        {
             if !sections
                 .iter()
                 .any(|s| collapse_ws(o).eq_ignore_ascii_case(&s.text))
             {
                 bail!(
-                    "key `optional-sections`: the template has no heading {o:?} (its headings: {})",
+                    "key `{key}`: the template has no heading {o:?} (its headings: {})",
                     sections
                         .iter()
                         .map(|s| s.text.as_str())
@@ -150,7 +180,7 @@ impl Spec {
             }
             if in_preamble {
                 if b.kind == BlockKind::Paragraph {
-                    instructions.push(text, None);
+                    instructions.push(text, None, false);
                 }
                 continue;
             }
@@ -187,7 +217,7 @@ impl Spec {
                 continue;
             }
             if b.emphasized && !value_is_slot {
-                instructions.push(text, section);
+                instructions.push(text, section, b.kind == BlockKind::Item);
                 if let Some(si) = section {
                     if sections[si].instruction.is_none() && !normalized(text).is_empty() {
                         sections[si].instruction = Some(text.trim().to_string());
@@ -235,7 +265,13 @@ impl Spec {
                 .collect::<Vec<_>>(),
             cfg.placeholder_patterns.clone(),
         );
+        let template_title = card
+            .headings
+            .iter()
+            .find(|h| h.line <= preamble_end)
+            .map(|h| card.heading_text(h).to_string());
         Ok(Spec {
+            template_title,
             name: name.to_string(),
             sections,
             placeholders,
@@ -517,6 +553,26 @@ mod tests {
         };
         let e = Spec::default_spec(&cfg).unwrap_err().to_string();
         assert!(e.contains("optional-sections"), "{e}");
+    }
+
+    #[test]
+    fn sections_after_the_closing_rule_are_optional() {
+        let spec = Spec::default_spec(&Config::default()).unwrap();
+        let glossary = spec.sections.iter().find(|s| s.text == "Glossary").unwrap();
+        assert!(glossary.optional);
+        assert!(spec.sections.iter().filter(|s| s.optional).count() == 1);
+        let cfg = Config {
+            required_sections: vec!["Glossary".into()],
+            ..Config::default()
+        };
+        let spec = Spec::default_spec(&cfg).unwrap();
+        assert!(spec.sections.iter().all(|s| !s.optional));
+        let cfg = Config {
+            required_sections: vec!["Nope".into()],
+            ..Config::default()
+        };
+        let e = Spec::default_spec(&cfg).unwrap_err().to_string();
+        assert!(e.contains("required-sections"), "{e}");
     }
 
     #[test]

@@ -20,6 +20,8 @@ struct JsonFinding<'a> {
     section: Option<&'a str>,
     field: Option<&'a str>,
     suggestion: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    edits: &'a [crate::finding::Edit],
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -33,6 +35,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             section: f.section.as_deref(),
             field: f.field.as_deref(),
             suggestion: f.suggestion.as_deref(),
+            edits: &f.edits,
         }
     }
 }

@@ -93,15 +93,28 @@ fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
         }],
         "partialFingerprints": { "modelcardReview/v1": fingerprint.to_string() },
     });
-    if let Some(s) = &f.suggestion {
+    let replacements: Vec<serde_json::Value> = match &f.suggestion {
+        Some(s) => vec![json!({
+            "deletedRegion": { "startLine": f.line, "endLine": f.end_line },
+            "insertedContent": { "text": s },
+        })],
+        None => f
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "deletedRegion": { "startLine": e.line, "endLine": e.end_line },
+                    "insertedContent": { "text": e.text },
+                })
+            })
+            .collect(),
+    };
+    if !replacements.is_empty() {
         r["fixes"] = json!([{
             "description": { "text": "Apply the suggested replacement." },
             "artifactChanges": [{
                 "artifactLocation": { "uri": crate::text::uri_path(&f.path), "uriBaseId": "%SRCROOT%" },
-                "replacements": [{
-                    "deletedRegion": { "startLine": f.line, "endLine": f.end_line },
-                    "insertedContent": { "text": s },
-                }],
+                "replacements": replacements,
             }],
         }]);
     }

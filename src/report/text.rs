@@ -52,6 +52,21 @@ impl Reporter for TextReporter {
                         writeln!(out, "{:width$} + {l}", "")?;
                     }
                 }
+                for e in f.edits.iter().take(3) {
+                    writeln!(
+                        out,
+                        "{:width$} = fix: line {} becomes `{}`",
+                        "", e.line, e.text
+                    )?;
+                }
+                if f.edits.len() > 3 {
+                    writeln!(
+                        out,
+                        "{:width$} = fix: … and {} more lines",
+                        "",
+                        f.edits.len() - 3
+                    )?;
+                }
             }
             writeln!(out)?;
         }

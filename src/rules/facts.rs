@@ -84,11 +84,24 @@ impl Facts {
                 b.text.start,
                 &mut f.hits,
             );
+            // A placeholder in a code span, or one the text only mentions (`fields
+            // not filled are marked [More Information Needed]`), is not left in.
+            let mut k = start;
+            for i in start..f.hits.len() {
+                let r = f.hits[i].range.clone();
+                if !(card.in_code_span(b, r.start) || is_mention(text, r)) {
+                    f.hits.swap(k, i);
+                    k += 1;
+                }
+            }
+            f.hits.truncate(k);
             f.hit_ranges.push(start..f.hits.len());
             let field = field_at(b, text);
             // Only prose can repeat an instruction.
             let tt = if matches!(b.kind, BlockKind::Paragraph | BlockKind::Item) {
-                spec.instructions.find(text, b.emphasized, &mut scratch)
+                spec.instructions
+                    .find(text, b.emphasized, &mut scratch)
+                    .filter(|&ti| b.emphasized || !spec.instructions[ti].item)
             } else {
                 None
             };
@@ -142,6 +155,42 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     })
 }
 
+/// The text names the placeholder rather than leaving it: in quotes (“TODO”), or
+/// after a word that introduces it (`marked [More Information Needed]`).
+fn is_mention(text: &str, r: std::ops::Range<usize>) -> bool {
+    const OPEN: &[char] = &['"', '“', '‘', '\'', '«'];
+    const CLOSE: &[char] = &['"', '”', '’', '\'', '»'];
+    let before = &text[..r.start];
+    let after = &text[r.end..];
+    if before.ends_with(OPEN) && after.starts_with(CLOSE) {
+        return true;
+    }
+    let lead: String = before
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_' || OPEN.contains(&c))
+        .to_lowercase();
+    let lead = lead
+        .strip_suffix(" as")
+        .or_else(|| lead.strip_suffix(" with"))
+        .or_else(|| lead.strip_suffix(" by"))
+        .unwrap_or(&lead);
+    [
+        "marked",
+        "labelled",
+        "labeled",
+        "denoted",
+        "indicated",
+        "flagged",
+        "tagged",
+        "written",
+        "shown",
+    ]
+    .iter()
+    .any(|w| {
+        lead.strip_suffix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with([' ', '(']))
+    })
+}
+
 /// Some letter or digit from `from` on lies outside every placeholder hit.
 fn has_words_outside(text: &str, from: usize, hits: &[PlaceholderHit]) -> bool {
     let mut pos = from;
@@ -160,6 +209,23 @@ fn has_words_outside(text: &str, from: usize, hits: &[PlaceholderHit]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mentions_are_not_placeholders_left_in() {
+        let m = |t: &str, p: &str| {
+            let i = t.find(p).unwrap();
+            is_mention(t, i..i + p.len())
+        };
+        assert!(m(
+            "Fields not filled are marked [More Information Needed].",
+            "[More Information Needed]"
+        ));
+        assert!(m("marked as **TODO** here", "TODO"));
+        assert!(m("Write “TBD” where unknown", "TBD"));
+        assert!(!m("License: TBD", "TBD"));
+        assert!(!m("Data: TODO, marked later", "TODO"));
+        assert!(!m("Bookmarked TODO", "TODO"));
+    }
 
     #[test]
     fn words_outside_hits() {

@@ -13,10 +13,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     let wanted = |c: usize| {
         ctx.outline.card_to_spec[c].is_some_and(|(si, _)| !ctx.spec.sections[si].fields.is_empty())
     };
+    if ctx.empty_card {
+        return;
+    }
+    // A duplicate section's fields count for the section it repeats.
+    let mut owner: Vec<usize> = (0..card.headings.len()).collect();
+    for &(dup, si) in &ctx.outline.duplicates {
+        if let Some(first) = ctx.outline.spec_to_card[si] {
+            owner[dup] = first;
+        }
+    }
     let mut entries: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
     let mut keys = String::new();
     for (bi, b) in card.blocks.iter().enumerate() {
-        if let (Some(s), Some(fa)) = (b.section, ctx.facts.field[bi].as_ref()) {
+        let section = b.section.map(|s| owner.get(s).copied().unwrap_or(s));
+        if let (Some(s), Some(fa)) = (section, ctx.facts.field[bi].as_ref()) {
             if wanted(s) {
                 let start = keys.len();
                 push_field_key(fa.label_text(card.block_text(b)), &mut keys);

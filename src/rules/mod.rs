@@ -81,7 +81,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "placeholder",
         default_severity: Severity::Error,
-        summary: "A placeholder is left in: one of the template's own (`[Model Name]`, `0.XX ± 0.XX`, `Condition A`) or a generic one (TODO, TBD, FIXME, [More Information Needed], Lorem ipsum).",
+        summary: "A placeholder is left in: one of the template's own (`[Model Name]`, `0.XX ± 0.XX`, `Condition A`) or a generic one (TODO, TBD, TBA, TBC, FIXME, coming soon, [More Information Needed] with or without a note, `[… to be added]`, `<insert …>`-style angle brackets, unrendered `{{ … }}`/`{% … %}` tags, Lorem ipsum). Mentions in code spans or quotes do not count.",
         why: "A placeholder is a question the card has not answered yet.",
         bad: "- **Developed by:** *[Name(s), Institution(s)]*",
         good: "- **Developed by:** Jane Doe, EMBL Heidelberg",
@@ -174,6 +174,9 @@ pub struct Context<'a> {
     pub oracle: &'a dyn LinkOracle,
     pub outline: Outline,
     pub facts: Facts,
+    /// The card has none of the template's sections and almost no text: one
+    /// finding says so instead of one per section and field.
+    pub empty_card: bool,
 }
 
 impl<'a> Context<'a> {
@@ -234,6 +237,7 @@ pub fn check_text(
     let card = Card::parse(text);
     let outline = Outline::build(spec, &card);
     let facts = Facts::build(spec, &card);
+    let empty_card = is_empty_card(spec, &outline, &facts);
     let ctx = Context {
         spec,
         card: &card,
@@ -242,6 +246,7 @@ pub fn check_text(
         oracle,
         outline,
         facts,
+        empty_card,
     };
     // The drafts' list is kept per thread: an unfilled template's hundred and fifty
     // drafts made it grow and move several times per card.
@@ -257,6 +262,17 @@ pub fn check_text(
         SPARE_DRAFTS.set(drafts);
     }
     findings
+}
+
+/// No template section but the title, and at most one block of real text.
+fn is_empty_card(spec: &Spec, outline: &Outline, facts: &Facts) -> bool {
+    let sections = outline
+        .card_to_spec
+        .iter()
+        .flatten()
+        .filter(|(si, _)| !spec.sections[*si].title_slot)
+        .count();
+    sections == 0 && facts.content.iter().filter(|c| **c).count() <= 1
 }
 
 /// Drafts' lists longer than this (a huge card's) are freed, not kept.

@@ -121,9 +121,11 @@ impl Outline {
             .filter(|&si| o.spec_to_card[si].is_none() && !spec.sections[si].title_slot)
             .collect();
         if !missing.is_empty() && free_cards.len() * missing.len() <= MAX_RENAME_COMPARISONS {
+            // Bracketed asides (`Model Sources [optional]`, as Hugging Face's template
+            // writes them) are not part of the name.
             let card_keys: Vec<String> = free_cards
                 .iter()
-                .map(|&c| loose_key(card.heading_text(&card.headings[c])))
+                .map(|&c| loose_key(&without_asides(card.heading_text(&card.headings[c]))))
                 .collect();
             let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
             for &si in &missing {
@@ -158,6 +160,7 @@ impl Outline {
                 }
             }
         }
+        o.slot_renames(spec, card, &dup_set);
         let levels: Vec<u8> = (0..n)
             .map(|c| match o.card_to_spec[c] {
                 Some((si, _)) => spec.sections[si].level,
@@ -166,6 +169,47 @@ impl Outline {
             .collect();
         o.logical_parent = parents(levels.into_iter());
         o
+    }
+
+    /// A heading standing in the slot of a missing template heading — between the
+    /// same paired neighbours, under the same parent — that shares a word with it
+    /// (`#### Hardware` for `### Hardware Requirements`) is its rename, not an extra
+    /// section beside a missing one.
+    fn slot_renames(&mut self, spec: &Spec, card: &Card, dups: &std::collections::HashSet<usize>) {
+        let n = card.headings.len();
+        for si in 0..spec.sections.len() {
+            let s = &spec.sections[si];
+            if self.spec_to_card[si].is_some() || s.title_slot {
+                continue;
+            }
+            let lo = (0..si)
+                .rev()
+                .find_map(|p| self.spec_to_card[p])
+                .map_or(0, |c| c + 1);
+            let hi = (si + 1..spec.sections.len())
+                .find_map(|x| self.spec_to_card[x])
+                .unwrap_or(n);
+            let words = name_words(&s.text);
+            let pick = (lo..hi.max(lo)).find(|&c| {
+                self.card_to_spec[c].is_none()
+                    && !dups.contains(&c)
+                    && self.parent_spec_untitled(spec, c) == s.parent
+                    && name_words(card.heading_text(&card.headings[c]))
+                        .iter()
+                        .any(|w| words.contains(w))
+            });
+            if let Some(c) = pick {
+                self.card_to_spec[c] = Some((si, MatchKind::Renamed));
+                self.spec_to_card[si] = Some(c);
+            }
+        }
+    }
+
+    /// The template section of a card heading's parent, the title counting as none
+    /// (the template's top sections stand beside its title, a card's often under it).
+    fn parent_spec_untitled(&self, spec: &Spec, c: usize) -> Option<usize> {
+        self.parent_spec(c)
+            .filter(|&p| !spec.sections[p].title_slot)
     }
 
     /// The template section of a card heading's parent.
@@ -194,6 +238,49 @@ impl Outline {
             .map(|((c, _), _)| *c)
             .collect()
     }
+}
+
+/// A heading's text without bracketed asides: `Model Sources [optional]`.
+pub fn without_asides(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for ch in text.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    let t = out.trim();
+    if t.is_empty() {
+        text.to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// The words that name a section, lower-cased and stemmed (`Biases` → `bias`),
+/// without function words and `model`, which nearly every heading has.
+fn name_words(text: &str) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "and", "the", "for", "with", "from", "into", "model", "models",
+    ];
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
+        .map(|w| {
+            if w.len() > 4 && w.ends_with("es") && !w.ends_with("ses") {
+                w[..w.len() - 1].to_string()
+            } else if w.len() > 4 && w.ends_with("ses") {
+                w[..w.len() - 2].to_string()
+            } else if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_string()
+            } else {
+                w
+            }
+        })
+        .collect()
 }
 
 fn parents(levels: impl Iterator<Item = u8>) -> Vec<Option<usize>> {
@@ -242,6 +329,19 @@ fn longest_increasing(xs: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_names_compare_by_stem() {
+        assert_eq!(name_words("Known Biases"), vec!["known", "bias"]);
+        assert_eq!(name_words("Bias"), vec!["bias"]);
+        assert_eq!(
+            name_words("Hardware Requirements"),
+            vec!["hardware", "requirement"]
+        );
+        assert_eq!(name_words("Model Sources"), vec!["source"]);
+        assert_eq!(without_asides("Model Sources [optional]"), "Model Sources");
+        assert_eq!(without_asides("[Model Name]"), "[Model Name]");
+    }
 
     #[test]
     fn lis_keeps_longest_run() {

@@ -60,6 +60,37 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             }
         }
     }
+    // What Markdown reads as HTML: `<model specific results here>`.
+    for (line, section, text) in &card.html_placeholders {
+        let entry = by_line.entry(*line).or_insert_with(|| LineHits {
+            texts: Vec::new(),
+            any_template: false,
+            any_generic: true,
+            field: None,
+            hint: None,
+            section: *section,
+        });
+        if !entry.texts.contains(text) {
+            entry.texts.push(text.clone());
+        }
+    }
+    // The template's own title, kept as the card's.
+    if let (Some(title), Some(h)) = (&ctx.spec.template_title, card.headings.first()) {
+        let text = card.heading_text(h);
+        if text.eq_ignore_ascii_case(title) {
+            let entry = by_line.entry(h.line).or_insert_with(|| LineHits {
+                texts: Vec::new(),
+                any_template: true,
+                any_generic: false,
+                field: None,
+                hint: Some("the name of your model".into()),
+                section: Some(0),
+            });
+            if !entry.texts.iter().any(|t| t == text) {
+                entry.texts.insert(0, text.to_string());
+            }
+        }
+    }
     for (line, lh) in by_line {
         // The message is written piece by piece into one string: an unfilled template
         // has a hundred of these.
@@ -94,9 +125,11 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             msg.push_str(h);
             msg.push_str("), or write “Not applicable” and why.");
         } else if lh.any_generic && !lh.any_template {
-            msg.push_str(
-                "It marks unfinished text: write the information, or “Not applicable” and why.",
-            );
+            msg.push_str(if lh.texts.len() == 1 {
+                "It marks unfinished text: write the information, or “Not applicable” and why."
+            } else {
+                "They mark unfinished text: write the information, or “Not applicable” and why."
+            });
         } else {
             msg.push_str(
                 "Replace it with your model's information, or write “Not applicable” and why.",
@@ -190,5 +223,65 @@ mod tests {
         assert_eq!(t.len(), 1, "{f:#?}");
         assert_eq!(t[0].line, 3);
         assert_eq!(t[0].section.as_deref(), Some("Cell Seg"));
+    }
+
+    #[test]
+    fn placeholders_wherever_they_hide_on_their_own_line() {
+        let s = spec_from(T);
+        let card = "# Cell Seg\n\nA model for cells.\nMore text here and\nthen TODO on line 5.\n\nResults: <model specific results here> and <insert table>.\n\nTemplate tag: {{ card_data }} and {% if x %}\n\n- [More Information Needed: training data]\n- Release TBA, license TBC, demo coming soon.\n- Fields not yet filled are marked **[More Information Needed]** in this card.\n- The marker `TODO` is written in code, and “TBD” is quoted.\n- Data [to be added], weights [details to be added].\n\n```\nTODO {{ in_code }}\n```\n";
+        let f = run(&s, card);
+        let p: Vec<(usize, &str)> = only(&f, "placeholder")
+            .iter()
+            .map(|x| {
+                (
+                    x.line,
+                    x.message
+                        .split(" are ")
+                        .next()
+                        .unwrap()
+                        .split(" is ")
+                        .next()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            p,
+            vec![
+                (5, "“TODO”"),
+                (7, "“<model specific results here>”, “<insert table>”"),
+                (9, "“{{ card_data }}”, “{% if x %}”"),
+                (11, "“[More Information Needed: training data]”"),
+                (12, "“TBA”, “TBC”, “coming soon”"),
+                (15, "“[to be added]”, “[details to be added]”"),
+            ],
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn the_templates_own_title_is_a_placeholder() {
+        let s = spec_from("# Model Card Template\n\n> **Instructions**: fill it in.\n\n---\n\n# [Model Name]\n\n*Summary please*\n\n# Details\n\n*Details please*\n");
+        assert_eq!(s.template_title.as_deref(), Some("Model Card Template"));
+        let f = run(
+            &s,
+            "# Model Card Template\n\nA model.\n\n# Details\n\nText.\n",
+        );
+        let p = only(&f, "placeholder");
+        assert_eq!(p.len(), 1, "{f:#?}");
+        assert_eq!(p[0].line, 1);
+    }
+
+    #[test]
+    fn example_bullets_adopted_in_plain_text_are_the_cards_own() {
+        let s = spec_from("# [Name]\n\n*Summary please*\n\n# Limits\n\n*Examples:*\n- *Not suitable for diagnostic purposes*\n- *Performance degrades on out-of-focus images*\n");
+        let plain = run(&s, "# Seg\n\nA model.\n\n# Limits\n\n- Not suitable for diagnostic purposes\n- Performance degrades on out-of-focus images\n");
+        assert!(only(&plain, "template-text").is_empty(), "{plain:#?}");
+        let kept = run(&s, "# Seg\n\nA model.\n\n# Limits\n\n*Examples:*\n- *Not suitable for diagnostic purposes*\n- Performance degrades on out-of-focus images\n");
+        let t: Vec<usize> = only(&kept, "template-text")
+            .iter()
+            .map(|x| x.line)
+            .collect();
+        assert_eq!(t, vec![7, 8], "{kept:#?}");
     }
 }

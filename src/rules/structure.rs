@@ -4,10 +4,25 @@
 
 use super::{Context, MatchKind};
 use crate::card::Heading;
-use crate::finding::{message, Draft};
+use crate::finding::{message, Draft, Edit};
 use crate::text::ellipsize;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
+    if ctx.empty_card {
+        // One root cause, one finding: not one per section of the template.
+        out.push(
+            Draft::new(
+                "missing-section",
+                1,
+                message!(
+                    "The card is empty: it has none of the template's {} sections and almost no text. Start from the hub's model card template: copy its sections and fill each in for your model.",
+                    ctx.spec.sections.iter().filter(|s| !s.title_slot && !s.optional).count()
+                ),
+            )
+            .subject("empty card"),
+        );
+        return;
+    }
     missing(ctx, out);
     renamed_and_levels(ctx, out);
     order(ctx, out);
@@ -28,7 +43,6 @@ fn quote_instruction(ctx: &Context, si: usize) -> String {
 fn missing(ctx: &Context, out: &mut Vec<Draft>) {
     let spec = ctx.spec;
     let o = &ctx.outline;
-    let last_line = ctx.card.line_count();
     for (si, s) in spec.sections.iter().enumerate() {
         if o.spec_to_card[si].is_some() || s.optional {
             continue;
@@ -57,15 +71,7 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
             );
             continue;
         }
-        // Insert before the next template section the card has.
-        let next = (si + 1..spec.sections.len()).find_map(|n| o.spec_to_card[n].map(|c| (n, c)));
-        let (line, where_) = match next {
-            Some((n, c)) => (
-                ctx.card.headings[c].line,
-                message!("here, before `{}`", ctx.spec.sections[n].heading_line()),
-            ),
-            None => (last_line, "at the end of the card".to_string()),
-        };
+        let (line, where_) = insertion_point(ctx, si);
         let children: Vec<String> = spec
             .sections
             .iter()
@@ -94,6 +100,63 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
     }
 }
 
+/// Where a missing section goes: after the nearest preceding template section the
+/// card has, in the card's own order — after that section and its subsections, or,
+/// when it is the missing section's parent, after its own text — never inside an
+/// unrelated section. Returns the line a reviewer would comment on and the words.
+fn insertion_point(ctx: &Context, si: usize) -> (usize, String) {
+    let spec = ctx.spec;
+    let o = &ctx.outline;
+    let headings = &ctx.card.headings;
+    let level = |c: usize| match o.card_to_spec[c] {
+        Some((x, _)) => spec.sections[x].level,
+        None => headings[c].level,
+    };
+    let is_ancestor = |p: usize| {
+        let mut a = spec.sections[si].parent;
+        while let Some(x) = a {
+            if x == p {
+                return true;
+            }
+            a = spec.sections[x].parent;
+        }
+        false
+    };
+    let prev = (0..si).rev().find(|&p| o.spec_to_card[p].is_some());
+    let (after, next) = match prev {
+        Some(p) => {
+            let pc = o.spec_to_card[p].expect("paired");
+            let next = if is_ancestor(p) {
+                (pc + 1 < headings.len()).then_some(pc + 1)
+            } else {
+                (pc + 1..headings.len()).find(|&c| level(c) <= spec.sections[si].level)
+            };
+            (Some(pc), next)
+        }
+        None => (None, o.card_to_spec.iter().position(|m| m.is_some())),
+    };
+    let last_line = ctx.card.line_count();
+    match (after, next) {
+        (Some(a), Some(n)) => (
+            headings[n].line,
+            message!(
+                "after `{}`, before `{}`",
+                ctx.heading_display(a),
+                ctx.heading_display(n)
+            ),
+        ),
+        (Some(a), None) => (
+            last_line,
+            message!("after `{}`, at the end of the card", ctx.heading_display(a)),
+        ),
+        (None, Some(n)) => (
+            headings[n].line,
+            message!("before `{}`", ctx.heading_display(n)),
+        ),
+        (None, None) => (last_line, "at the end of the card".to_string()),
+    }
+}
+
 /// The heading line rewritten at `level` with `text`, as a suggestion for lines
 /// `h.line..=h.end_line`; None where the heading is not a plain ATX or setext one.
 fn rewrite_heading(ctx: &Context, h: &Heading, level: u8, text: Option<&str>) -> Option<String> {
@@ -115,7 +178,33 @@ fn rewrite_heading(ctx: &Context, h: &Heading, level: u8, text: Option<&str>) ->
     }
 }
 
+/// How many levels deeper (or, negative, higher) most of the card's headings sit
+/// than the template's: the usual Hugging Face shape has every heading one deeper,
+/// under a `# Model Card for …` title. None when most headings are at their level.
+fn outline_shift(ctx: &Context) -> Option<i16> {
+    let mut deltas: Vec<i16> = Vec::new();
+    for (c, m) in ctx.outline.card_to_spec.iter().enumerate() {
+        let Some((si, kind)) = *m else { continue };
+        let s = &ctx.spec.sections[si];
+        if s.title_slot || kind == MatchKind::Renamed {
+            continue;
+        }
+        deltas.push(i16::from(ctx.card.headings[c].level) - i16::from(s.level));
+    }
+    let mut best: Option<(i16, usize)> = None;
+    for d in deltas.iter().copied().filter(|&d| d != 0) {
+        let count = deltas.iter().filter(|&&x| x == d).count();
+        if best.is_none_or(|(_, n)| count > n) {
+            best = Some((d, count));
+        }
+    }
+    let (d, count) = best?;
+    (count >= 2 && count * 2 > deltas.len()).then_some(d)
+}
+
 fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
+    let shift = outline_shift(ctx);
+    let mut shifted: Vec<usize> = Vec::new();
     for (c, m) in ctx.outline.card_to_spec.iter().enumerate() {
         let Some((si, kind)) = *m else { continue };
         let s = &ctx.spec.sections[si];
@@ -140,6 +229,10 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 out.push(d);
             }
             MatchKind::Exact | MatchKind::Title if h.level != s.level => {
+                if !s.title_slot && shift == Some(i16::from(h.level) - i16::from(s.level)) {
+                    shifted.push(c);
+                    continue;
+                }
                 let mut d = Draft::new(
                     "heading-level",
                     h.line,
@@ -162,6 +255,51 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
             }
             _ => {}
         }
+    }
+    if let (Some(d), Some(&first)) = (shift, shifted.first()) {
+        let edits: Vec<Edit> = shifted
+            .iter()
+            .filter_map(|&c| {
+                let h = &ctx.card.headings[c];
+                let (si, _) = ctx.outline.card_to_spec[c]?;
+                let text = rewrite_heading(ctx, h, ctx.spec.sections[si].level, None)?;
+                Some(Edit {
+                    line: h.line,
+                    end_line: h.end_line,
+                    text,
+                })
+            })
+            .collect();
+        let h = &ctx.card.headings[first];
+        let (si, _) = ctx.outline.card_to_spec[first].expect("paired");
+        let (deeper, verb) = if d > 0 {
+            ("deeper", "promote")
+        } else {
+            ("higher", "demote")
+        };
+        let n = d.unsigned_abs();
+        let levels = if n == 1 {
+            "one level".to_string()
+        } else {
+            message!("{n} levels")
+        };
+        out.push(
+            Draft::new(
+                "heading-level",
+                h.line,
+                message!(
+                    "Every heading is {levels} {deeper} than the template's ({} headings, from `{}` on): {verb} each by {}, e.g. `{}` → `{}`.",
+                    shifted.len(),
+                    ctx.heading_display(first),
+                    if n == 1 { "one `#`".to_string() } else { message!("{n} `#`") },
+                    ctx.heading_display(first),
+                    ctx.spec.sections[si].heading_line()
+                ),
+            )
+            .end_line(h.end_line)
+            .subject(message!("outline shifted by {d}"))
+            .edits(edits),
+        );
     }
 }
 
@@ -251,6 +389,14 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
         if filled[i] {
             if let Some(p) = ctx.outline.logical_parent[i] {
                 filled[p] = true;
+            }
+        }
+    }
+    // A stub followed by the real section: the duplicate warning says it all.
+    for &(dup, si) in &ctx.outline.duplicates {
+        if filled[dup] {
+            if let Some(first) = ctx.outline.spec_to_card[si] {
+                filled[first] = true;
             }
         }
     }
@@ -381,5 +527,135 @@ mod tests {
         let m = only(&f, "missing-section");
         assert_eq!(m.len(), 1);
         assert!(m[0].message.contains("no title"));
+    }
+
+    /// A template like Hugging Face's, at the RI-SCALE levels.
+    const HF: &str = "# [Name]\n\n*Summary please*\n\n# Model Details\n\n## Model Description\n\n- **Developed by:** *[Names]*\n- **License:** *[License]*\n\n## Model Sources\n\n- **Repository:** *[URL]*\n\n# Bias, Risks, and Limitations\n\n## Known Biases\n\n*Describe biases please.*\n\n## Recommendations\n\n*Recommend things please.*\n\n# Technical Specifications\n\n## Compute Infrastructure\n\n### Hardware Requirements\n\n*Which GPU please.*\n\n### Software Dependencies\n\n*Which libraries please.*\n\n---\n\n## Glossary\n\n*Terms please.*\n";
+
+    #[test]
+    fn a_shifted_outline_is_one_finding_with_its_fix() {
+        let s = spec_from(HF);
+        let card = "# Model Card for Seg\n\nA model.\n\n## Model Details\n\n### Model Description\n\n- **Developed by:** Jo\n- **License:** MIT\n\n### Model Sources\n\n- **Repository:** x\n\n## Bias, Risks, and Limitations\n\n### Known Biases\n\nSome.\n\n### Recommendations\n\nCheck.\n\n## Technical Specifications\n\n#### Compute Infrastructure\n\n##### Hardware Requirements\n\nA GPU.\n\n#### Software Dependencies\n\nPyTorch.\n";
+        let f = run(&s, card);
+        let lv = only(&f, "heading-level");
+        // Eight headings one deeper: one finding. Compute Infrastructure and Hardware
+        // Requirements are two deeper and Software Dependencies one: the two that
+        // break the shift get their own.
+        assert_eq!(lv.len(), 3, "{lv:#?}");
+        assert_eq!(lv[0].line, 5);
+        assert!(lv[0].message.starts_with("Every heading is one level deeper than the template's (8 headings, from `## Model Details` on): promote each by one `#`"), "{}", lv[0].message);
+        assert_eq!(lv[0].edits.len(), 8);
+        assert_eq!(lv[0].edits[0].text, "# Model Details");
+        assert_eq!(lv[0].edits[1].text, "## Model Description");
+        assert_eq!(
+            lv[1].suggestion.as_deref(),
+            Some("## Compute Infrastructure")
+        );
+        assert!(only(&f, "missing-section").is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn a_stub_before_the_real_section_is_only_a_duplicate() {
+        let s = spec_from(HF);
+        let card = "# Seg\n\nA model.\n\n# Model Details\n\n## Model Description\n\n## Model Description\n\nA U-Net.\n\n- **Developed by:** Jo\n- **License:** MIT\n\n## Model Sources\n\n- **Repository:** x\n\n# Bias, Risks, and Limitations\n\n## Known Biases\n\nSome.\n\n## Recommendations\n\nCheck.\n\n# Technical Specifications\n\n## Compute Infrastructure\n\n### Hardware Requirements\n\nA GPU.\n\n### Software Dependencies\n\nPyTorch.\n";
+        let f = run(&s, card);
+        let rules: Vec<&str> = f.iter().map(|x| x.rule).collect();
+        assert_eq!(rules, vec!["duplicate-section"], "{f:#?}");
+    }
+
+    #[test]
+    fn an_empty_card_is_one_finding() {
+        let s = spec_from(HF);
+        for card in [
+            "",
+            "# My model\n",
+            "# My model\n\nComing later.\n",
+            "\n\n<!-- nothing -->\n",
+        ] {
+            let f = run(&s, card);
+            assert_eq!(f.len(), 1, "{card:?}: {f:#?}");
+            assert_eq!(f[0].rule, "missing-section");
+            assert!(
+                f[0].message.starts_with("The card is empty"),
+                "{}",
+                f[0].message
+            );
+        }
+        // A card with text but none of the sections is not empty: each missing one counts.
+        let f = run(
+            &s,
+            "# My model\n\nOne.\n\n## Usage\n\nTwo.\n\n## Citation\n\nThree.\n",
+        );
+        assert_eq!(only(&f, "missing-section").len(), 3, "{f:#?}");
+    }
+
+    #[test]
+    fn names_contributors_use_are_renames() {
+        let s = spec_from(HF);
+        let card = "# Seg\n\nA model.\n\n# Model Details\n\n## Model Description\n\n- **Developed by:** Jo\n- **License:** MIT\n\n## Model Sources [optional]\n\n- **Repository:** x\n\n# Bias, Risks, and Limitations\n\n## Bias\n\nSome.\n\n## Recommendations\n\nCheck.\n\n# Technical Specifications\n\n## Compute Infrastructure\n\n### Hardware\n\nA GPU.\n\n### Software\n\nPyTorch.\n";
+        let f = run(&s, card);
+        let r: Vec<(usize, Option<&str>)> = only(&f, "renamed-section")
+            .iter()
+            .map(|x| (x.line, x.suggestion.as_deref()))
+            .collect();
+        assert_eq!(
+            r,
+            vec![
+                (12, Some("## Model Sources")),
+                (18, Some("## Known Biases")),
+                (30, Some("### Hardware Requirements")),
+                (34, Some("### Software Dependencies")),
+            ],
+            "{f:#?}"
+        );
+        assert!(only(&f, "missing-section").is_empty(), "{f:#?}");
+        // A heading that shares no word with the missing one is not its rename.
+        let f = run(
+            &s,
+            &card
+                .replace("## Bias\n", "## Bias notes\n")
+                .replace("### Hardware\n", "### Notes\n"),
+        );
+        assert_eq!(only(&f, "renamed-section").len(), 3, "{f:#?}");
+        assert_eq!(only(&f, "missing-section").len(), 1, "{f:#?}");
+    }
+
+    #[test]
+    fn missing_sections_go_after_the_preceding_one_in_the_cards_order() {
+        let s = spec_from(HF);
+        // Known Biases is missing; its preceding section (its parent) has text.
+        let card = "# Seg\n\nA model.\n\n# Model Details\n\n## Model Description\n\n- **Developed by:** Jo\n- **License:** MIT\n\n## Model Sources\n\n- **Repository:** x\n\n# Bias, Risks, and Limitations\n\nIntro.\n\n## Recommendations\n\nCheck.\n\n# Technical Specifications\n\n## Compute Infrastructure\n\n### Hardware Requirements\n\nA GPU.\n";
+        let f = run(&s, card);
+        let m = only(&f, "missing-section");
+        assert_eq!(m.len(), 2, "{m:#?}");
+        assert_eq!(m[0].line, 20);
+        assert!(
+            m[0].message.contains(
+                "Add it after `# Bias, Risks, and Limitations`, before `## Recommendations`"
+            ),
+            "{}",
+            m[0].message
+        );
+        // Software Dependencies goes after Hardware Requirements, at the end.
+        assert_eq!(m[1].line, 30);
+        assert!(
+            m[1].message
+                .contains("after `### Hardware Requirements`, at the end of the card"),
+            "{}",
+            m[1].message
+        );
+    }
+
+    #[test]
+    fn sections_after_the_closing_rule_are_optional() {
+        let s = spec_from(HF);
+        assert!(
+            s.sections
+                .iter()
+                .find(|x| x.text == "Glossary")
+                .unwrap()
+                .optional
+        );
+        assert_eq!(s.sections.iter().filter(|x| x.optional).count(), 1);
     }
 }
