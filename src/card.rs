@@ -28,11 +28,20 @@ pub enum Unreadable {
 }
 
 impl Unreadable {
+    /// The line a finding about it belongs on: the first bad byte's, else the first.
+    pub fn line(&self) -> usize {
+        match self {
+            Unreadable::NotUtf8 { line } => *line,
+            _ => 1,
+        }
+    }
+
     pub fn explain(&self) -> String {
         match self {
             Unreadable::TooLarge { size, limit } => format!(
                 "This file is {size} bytes, over the limit of {limit} bytes, so it was not checked. \
-                 A model card should be a short Markdown text; move large content (data, logs) to separate files."
+                 A model card should be a short Markdown text; move large content (data, logs) to separate files, \
+                 or raise the limit with `max-file-size` in .modelcard-review.toml."
             ),
             Unreadable::Binary => "This file contains NUL bytes, so it looks binary, not Markdown text. \
                  Save the model card as plain UTF-8 text."

@@ -1,13 +1,19 @@
 //! `modelcard-review check`: finds cards on disk (files, folders walked for the
-//! configured globs, or stdin), checks each, and streams the findings to a reporter.
+//! configured globs, or stdin), checks each with the settings that apply to it, and
+//! streams the findings to a reporter.
+//!
+//! Each card's settings are found as ruff and markdownlint find theirs: the nearest
+//! `.modelcard-review.toml` walking up from the card's folder to the repository root
+//! (the folder with `.git`), so the answer does not depend on the working folder.
 
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_CONFIG_NAME};
 use crate::finding::{Counts, Finding};
-use crate::report::{FileResult, Reporter};
-use crate::rules::{check_text, unreadable, LinkOracle, NoOracle};
+use crate::report::{FileResult, Reporter, Totals};
+use crate::rules::{check_card, unreadable, LinkOracle, NoOracle};
 use crate::template::Spec;
 use anyhow::{Context, Result};
 use globset::{GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -64,34 +70,202 @@ impl Globs {
     }
 }
 
+/// The settings that judge some cards: a config (or the defaults), its template, and
+/// the folder its globs and the cards' repository paths are relative to.
+pub struct Setup {
+    pub cfg: Config,
+    pub spec: Spec,
+    /// The repository root (or, outside a repository, the working folder).
+    pub root: PathBuf,
+    pub globs: Globs,
+    /// Which config and template, for `--verbose` and the text summary.
+    pub description: String,
+}
+
+/// Builds a setup from a config file (None: none was found), or fails saying why.
+pub type LoadSetup<'a> = dyn Fn(Option<&Path>) -> Result<(Config, Spec, String)> + 'a;
+
+/// The setups of a run, found per folder and loaded once per config file.
+pub struct Setups<'a> {
+    load: Box<LoadSetup<'a>>,
+    /// `--config`: every card uses it.
+    fixed: Option<PathBuf>,
+    cwd: PathBuf,
+    pub list: Vec<Setup>,
+    by_config: HashMap<(Option<PathBuf>, PathBuf), usize>,
+    by_dir: HashMap<PathBuf, usize>,
+}
+
+impl<'a> Setups<'a> {
+    pub fn new(load: Box<LoadSetup<'a>>, fixed: Option<PathBuf>, cwd: PathBuf) -> Setups<'a> {
+        Setups {
+            load,
+            fixed,
+            cwd,
+            list: Vec::new(),
+            by_config: HashMap::new(),
+            by_dir: HashMap::new(),
+        }
+    }
+
+    /// The setup for a card in folder `dir`.
+    pub fn for_dir(&mut self, dir: &Path) -> Result<usize> {
+        let dir = absolute(&self.cwd, dir);
+        if let Some(&i) = self.by_dir.get(&dir) {
+            return Ok(i);
+        }
+        let repo_root = find_up(&dir, None, |d| d.join(".git").exists());
+        let config = match &self.fixed {
+            Some(c) => Some(absolute(&self.cwd, c)),
+            None => find_up(&dir, repo_root.as_deref(), |d| {
+                d.join(DEFAULT_CONFIG_NAME).is_file()
+            })
+            .map(|d| d.join(DEFAULT_CONFIG_NAME)),
+        };
+        let root = repo_root.clone().unwrap_or_else(|| self.cwd.clone());
+        let key = (config.clone(), root.clone());
+        let i = match self.by_config.get(&key) {
+            Some(&i) => i,
+            None => {
+                let (cfg, spec, description) = (self.load)(config.as_deref())?;
+                // The repository's own README and docs are not cards by default; a
+                // folder that is no repository has no such thing.
+                let globs = if repo_root.is_some() {
+                    Globs::for_repository(&cfg)?
+                } else {
+                    Globs::new(&cfg)?
+                };
+                self.list.push(Setup {
+                    cfg,
+                    spec,
+                    root,
+                    globs,
+                    description,
+                });
+                self.by_config.insert(key, self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        self.by_dir.insert(dir, i);
+        Ok(i)
+    }
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    };
+    // `.` and `..` resolved by name, not by following links.
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The nearest folder from `dir` up (to `stop` included, else to the file system's
+/// root) for which `hit` holds.
+fn find_up(dir: &Path, stop: Option<&Path>, hit: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    let mut d = Some(dir);
+    while let Some(cur) = d {
+        if hit(cur) {
+            return Some(cur.to_path_buf());
+        }
+        if stop == Some(cur) {
+            return None;
+        }
+        d = cur.parent();
+    }
+    None
+}
+
 /// Where a card came from.
 #[derive(Debug, Clone)]
 pub enum Input {
     Stdin,
-    File { disk: PathBuf, shown: String },
+    File {
+        disk: PathBuf,
+        /// As shown to the user: relative to the working folder.
+        shown: String,
+        /// Relative to its setup's root, `/`-separated: what links and SARIF use.
+        repo: String,
+    },
 }
 
-/// Expands the command line's paths into cards, in a stable order.
-pub fn collect_inputs(args: &[PathBuf], root: &Path, globs: &Globs) -> Result<Vec<Input>> {
+/// A card and the setup that judges it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub input: Input,
+    pub setup: usize,
+}
+
+/// Expands the command line's paths into cards, in a stable order, each once. Folders
+/// are searched for the cards their setup's globs name; files named on the command
+/// line are checked as they are, unless `force_exclude` (then the globs decide too).
+pub fn collect_inputs(
+    args: &[PathBuf],
+    cwd: &Path,
+    setups: &mut Setups,
+    force_exclude: bool,
+) -> Result<Vec<Job>> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for a in args {
         if a.as_os_str() == "-" {
-            out.push(Input::Stdin);
+            let setup = setups.for_dir(cwd)?;
+            out.push(Job {
+                input: Input::Stdin,
+                setup,
+            });
             continue;
         }
         let meta =
             std::fs::symlink_metadata(a).with_context(|| format!("cannot read {}", a.display()))?;
+        let mut found = Vec::new();
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(a, root, globs, &mut found)
+            walk(a, cwd, setups, &mut found)
                 .with_context(|| format!("cannot list {}", a.display()))?;
-            found.sort_by(|x: &Input, y: &Input| shown(x).cmp(shown(y)));
-            out.extend(found);
+            found.sort_by(|x: &Job, y: &Job| shown(&x.input).cmp(shown(&y.input)));
         } else {
-            out.push(Input::File {
-                disk: a.clone(),
-                shown: display_path(a, root),
+            let dir = a
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let setup = setups.for_dir(dir)?;
+            let repo = display_path(&absolute(cwd, a), &setups.list[setup].root);
+            if force_exclude && !setups.list[setup].globs.matches(&repo) {
+                tracing::info!(
+                    "{}: not a card by the configured paths; skipped",
+                    a.display()
+                );
+                continue;
+            }
+            found.push(Job {
+                input: Input::File {
+                    disk: a.clone(),
+                    shown: display_path(a, cwd),
+                    repo,
+                },
+                setup,
             });
+        }
+        for job in found {
+            // The same file named twice (or inside a named folder) is checked once.
+            if let Input::File { disk, .. } = &job.input {
+                let key = std::fs::canonicalize(disk).unwrap_or_else(|_| absolute(cwd, disk));
+                if !seen.insert(key) {
+                    continue;
+                }
+            }
+            out.push(job);
         }
     }
     Ok(out)
@@ -104,7 +278,8 @@ fn shown(i: &Input) -> &str {
     }
 }
 
-fn walk(dir: &Path, root: &Path, globs: &Globs, out: &mut Vec<Input>) -> Result<()> {
+fn walk(dir: &Path, cwd: &Path, setups: &mut Setups, out: &mut Vec<Job>) -> Result<()> {
+    let setup = setups.for_dir(dir)?;
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -115,15 +290,23 @@ fn walk(dir: &Path, root: &Path, globs: &Globs, out: &mut Vec<Input>) -> Result<
             if name.starts_with('.') || name == "node_modules" || name == "target" {
                 continue;
             }
-            walk(&path, root, globs, out)?;
+            walk(&path, cwd, setups, out)?;
         } else if ft.is_file() || ft.is_symlink() {
             // Symlinked folders are never entered; symlinked files are vetted when read.
             if ft.is_symlink() && path.is_dir() {
                 continue;
             }
-            let shown = display_path(&path, root);
-            if globs.matches(&shown) {
-                out.push(Input::File { disk: path, shown });
+            let s = &setups.list[setup];
+            let repo = display_path(&absolute(cwd, &path), &s.root);
+            if s.globs.matches(&repo) {
+                out.push(Job {
+                    input: Input::File {
+                        shown: display_path(&path, cwd),
+                        disk: path,
+                        repo,
+                    },
+                    setup,
+                });
             }
         }
     }
@@ -182,69 +365,100 @@ pub enum ReadOutcome {
 pub struct CheckSummary {
     pub files: usize,
     pub counts: Counts,
+    pub totals: Totals,
+    /// Whether any card's findings reach its config's `fail-on`.
+    pub fails: bool,
 }
 
 /// One card, checked.
 struct Checked {
     shown: String,
+    repo: String,
     findings: Vec<Finding>,
+    suppressed: usize,
     /// The decoded text, kept only for reporters that show source lines.
     source: Option<String>,
 }
 
-fn check_one(
-    spec: &Spec,
-    cfg: &Config,
-    input: &Input,
-    root: &Path,
-    keep_source: bool,
-) -> Result<Checked> {
-    let (shown, outcome, oracle, rule_path): (String, ReadOutcome, Box<dyn LinkOracle>, String) =
-        match input {
-            Input::Stdin => {
-                let mut buf = Vec::new();
-                std::io::stdin()
-                    .take(cfg.max_file_size as u64 + 1)
-                    .read_to_end(&mut buf)
-                    .context("cannot read standard input")?;
-                (
-                    "-".into(),
-                    ReadOutcome::Bytes(buf),
-                    Box::new(NoOracle),
-                    "-".into(),
-                )
-            }
-            Input::File { disk, shown } => {
-                let outcome = read_card(disk, root, cfg.max_file_size)?;
-                // A card outside the root judges its links from its own folder.
-                let outside = shown.starts_with('/') || shown.starts_with("..");
-                let (oracle_root, rule_path) = if outside {
-                    let parent = disk.parent().map(Path::to_path_buf).unwrap_or_default();
-                    let name = disk.file_name().map(|n| n.to_string_lossy().into_owned());
-                    (parent, name.unwrap_or_default())
-                } else {
-                    (root.to_path_buf(), shown.clone())
-                };
-                (
-                    shown.clone(),
-                    outcome,
-                    Box::new(DiskOracle { root: oracle_root }),
-                    rule_path,
-                )
-            }
-        };
-    let (mut findings, source) = match &outcome {
-        ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
-            Ok(text) => (
-                check_text(spec, cfg, &rule_path, text, oracle.as_ref()),
-                keep_source.then(|| text.to_string()),
-            ),
-            Err(why) => (
-                unreadable(cfg, &rule_path, why.explain(), &format!("{why:?}")),
+fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked> {
+    let (spec, cfg, root) = (&setup.spec, &setup.cfg, &setup.root);
+    // `repo`: the card as SARIF names it; `rule_path`: as its links are resolved.
+    let (shown, repo, rule_path, outcome, oracle, size): (
+        String,
+        String,
+        String,
+        ReadOutcome,
+        Box<dyn LinkOracle>,
+        Option<u64>,
+    ) = match input {
+        Input::Stdin => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .take(cfg.max_file_size as u64 + 1)
+                .read_to_end(&mut buf)
+                .context("cannot read standard input")?;
+            (
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                ReadOutcome::Bytes(buf),
+                Box::new(NoOracle),
                 None,
-            ),
+            )
+        }
+        Input::File { disk, shown, repo } => {
+            let outcome = read_card(disk, root, cfg.max_file_size)?;
+            let size = std::fs::metadata(disk).ok().map(|m| m.len());
+            // A card outside the root judges its links from its own folder.
+            let outside = repo.starts_with('/') || repo.starts_with("..");
+            let (oracle_root, rule_path) = if outside {
+                let parent = disk.parent().map(Path::to_path_buf).unwrap_or_default();
+                let name = disk.file_name().map(|n| n.to_string_lossy().into_owned());
+                (parent, name.unwrap_or_default())
+            } else {
+                (root.to_path_buf(), repo.clone())
+            };
+            (
+                shown.clone(),
+                if outside { shown.clone() } else { repo.clone() },
+                rule_path,
+                outcome,
+                Box::new(DiskOracle { root: oracle_root }),
+                size,
+            )
+        }
+    };
+    let (mut findings, suppressed, source) = match &outcome {
+        ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
+            Ok(text) => {
+                let c = check_card(spec, cfg, &rule_path, text, oracle.as_ref());
+                (
+                    c.findings,
+                    c.suppressed,
+                    keep_source.then(|| text.to_string()),
+                )
+            }
+            Err(mut why) => {
+                // Only the limit and one byte more were read: say the file's real size.
+                if let (crate::card::Unreadable::TooLarge { size: s, .. }, Some(real)) =
+                    (&mut why, size)
+                {
+                    *s = real as usize;
+                }
+                (
+                    crate::rules::unreadable_at(
+                        cfg,
+                        &rule_path,
+                        why.line(),
+                        why.explain(),
+                        &format!("{why:?}"),
+                    ),
+                    0,
+                    None,
+                )
+            }
         },
-        ReadOutcome::Refused(why) => (unreadable(cfg, &rule_path, why.clone(), "symlink"), None),
+        ReadOutcome::Refused(why) => (unreadable(cfg, &rule_path, why.clone(), "symlink"), 0, None),
     };
     let shown_path: std::sync::Arc<str> = shown.as_str().into();
     for f in &mut findings {
@@ -252,7 +466,9 @@ fn check_one(
     }
     Ok(Checked {
         shown,
+        repo,
         findings,
+        suppressed,
         source,
     })
 }
@@ -261,46 +477,61 @@ fn check_one(
 /// bounded by this many cards whatever the corpus size.
 const AHEAD_PER_THREAD: usize = 16;
 
-/// Checks every input (in parallel) and streams the results in input order; returns
+/// Checks every card (in parallel) and streams the results in input order; returns
 /// what the exit code needs.
 pub fn run(
-    spec: &Spec,
-    cfg: &Config,
-    inputs: &[Input],
-    root: &Path,
+    setups: &[Setup],
+    jobs: &[Job],
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
 ) -> Result<CheckSummary> {
-    let mut counts = Counts::default();
+    let mut totals = Totals {
+        files: jobs.len(),
+        ..Totals::default()
+    };
+    let mut fails = false;
     let keep_source = reporter.shows_source();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     reporter.begin(out)?;
     crate::in_order::in_order(
-        inputs,
+        jobs,
         threads,
         threads * AHEAD_PER_THREAD,
-        |i| check_one(spec, cfg, i, root, keep_source),
-        |c| {
-            for f in &c.findings {
-                counts.add(f.severity);
+        |j| {
+            check_one(&setups[j.setup], &j.input, keep_source)
+                .map(|c| (c, setups[j.setup].cfg.fail_on))
+        },
+        |(c, fail_on)| {
+            let counts = Counts::of(&c.findings);
+            fails |= counts.fails(fail_on);
+            totals.counts.errors += counts.errors;
+            totals.counts.warnings += counts.warnings;
+            totals.counts.notices += counts.notices;
+            totals.suppressed += c.suppressed;
+            if !c.findings.is_empty() {
+                totals.files_with_findings += 1;
             }
             reporter.file(
                 out,
                 &FileResult {
                     path: &c.shown,
+                    repo_path: &c.repo,
                     findings: &c.findings,
                     source: c.source.as_deref(),
+                    suppressed: c.suppressed,
                 },
             )?;
             Ok(())
         },
     )?;
-    reporter.end(out, inputs.len(), counts)?;
+    reporter.end(out, &totals)?;
     out.flush()?;
     Ok(CheckSummary {
-        files: inputs.len(),
-        counts,
+        files: jobs.len(),
+        counts: totals.counts,
+        totals,
+        fails,
     })
 }

@@ -1,6 +1,6 @@
 //! The command line: `check`, `rules` (and, from the GitHub side, `review`, `publish`).
 
-use crate::check::{self, collect_inputs, Globs};
+use crate::check::{self, collect_inputs};
 use crate::config::{Config, Overrides};
 use crate::report::{reporter, Format};
 use crate::rules::RULES;
@@ -123,14 +123,22 @@ pub struct CheckArgs {
     /// Output format: text, json, sarif or github (workflow-command annotations).
     #[arg(long, default_value = "text", value_name = "FORMAT")]
     pub format: String,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (the one-line summary
+    /// still goes to the terminal).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Files named on the command line obey `paths`/`exclude` too (for pre-commit, which
+    /// names every changed README.md).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Say which config and template judge the cards.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
-    /// text or markdown (the README's rule table).
+    /// text, markdown (the README's rule table) or docs (docs/rules.md).
     #[arg(long, default_value = "text")]
     pub format: String,
 }
@@ -148,9 +156,20 @@ impl CommonArgs {
 
 /// Loads config, applies command-line overrides, and reads the template.
 pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
-    let mut cfg = match &common.config {
+    let config = match &common.config {
+        Some(p) => Some(p.clone()),
+        None => Some(root.join(crate::config::DEFAULT_CONFIG_NAME)).filter(|p| p.is_file()),
+    };
+    let (cfg, spec, _) = load_from(common, config.as_deref())?;
+    Ok((cfg, spec))
+}
+
+/// The settings from one config file (None: the defaults), with the command line's
+/// overrides, and a line saying which they are.
+fn load_from(common: &CommonArgs, config: Option<&Path>) -> Result<(Config, Spec, String)> {
+    let mut cfg = match config {
         Some(p) => Config::load(p)?,
-        None => Config::discover(root)?.unwrap_or_default(),
+        None => Config::default(),
     };
     common.overrides().apply(&mut cfg)?;
     if let Some(t) = &common.template {
@@ -166,28 +185,56 @@ pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
         }
         None => Spec::default_spec(&cfg)?,
     };
-    Ok((cfg, spec))
+    let description = format!(
+        "{} and {}",
+        match config {
+            Some(p) => format!("config {}", p.display()),
+            None => "default settings (no .modelcard-review.toml found)".to_string(),
+        },
+        match &cfg.template {
+            Some(t) => format!("template {}", t.display()),
+            None => "the built-in RI-SCALE Model Hub template".to_string(),
+        }
+    );
+    Ok((cfg, spec, description))
 }
 
 /// Runs `check`; returns the exit code (0 clean, 1 findings at the fail level).
 pub fn run_check(args: CheckArgs) -> Result<i32> {
-    let root = std::env::current_dir().context("cannot determine the current folder")?;
+    let cwd = std::env::current_dir().context("cannot determine the current folder")?;
     let format = Format::parse(&args.format).with_context(|| {
         format!(
             "--format {:?}: use text, json, sarif or github",
             args.format
         )
     })?;
-    let (cfg, spec) = load_setup(&args.common, &root)?;
-    let globs = Globs::new(&cfg)?;
-    let inputs = collect_inputs(&args.paths, &root, &globs)?;
-    if inputs.is_empty() {
+    let common = args.common.clone();
+    let mut setups = check::Setups::new(
+        Box::new(move |config| load_from(&common, config)),
+        args.common.config.clone(),
+        cwd.clone(),
+    );
+    let jobs = collect_inputs(&args.paths, &cwd, &mut setups, args.force_exclude)?;
+    if setups.list.is_empty() {
+        setups.for_dir(&cwd)?;
+    }
+    if jobs.is_empty() && !args.force_exclude {
         eprintln!(
             "modelcard-review: no cards found under {} (looking for {}). Name the files, or set `paths` in {}.",
             args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-            cfg.paths.join(", "),
+            setups.list[0].cfg.paths.join(", "),
             crate::config::DEFAULT_CONFIG_NAME
         );
+    }
+    let used: std::collections::BTreeSet<usize> = jobs.iter().map(|j| j.setup).collect();
+    if args.verbose {
+        for &i in &used {
+            let n = jobs.iter().filter(|j| j.setup == i).count();
+            eprintln!(
+                "modelcard-review: {} card(s) judged by {}",
+                n, setups.list[i].description
+            );
+        }
     }
     let mut rep = reporter(format);
     let summary = match &args.output {
@@ -195,19 +242,29 @@ pub fn run_check(args: CheckArgs) -> Result<i32> {
             let f = std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut w = std::io::BufWriter::new(f);
-            check::run(&spec, &cfg, &inputs, &root, rep.as_mut(), &mut w)?
+            let s = check::run(&setups.list, &jobs, rep.as_mut(), &mut w)?;
+            eprintln!(
+                "modelcard-review: {} Report written to {}.",
+                crate::report::summary_line(&s.totals),
+                path.display()
+            );
+            s
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            check::run(&spec, &cfg, &inputs, &root, rep.as_mut(), &mut w)?
+            let s = check::run(&setups.list, &jobs, rep.as_mut(), &mut w)?;
+            if format == Format::Text && !jobs.is_empty() {
+                let settings: Vec<&str> = used
+                    .iter()
+                    .map(|&i| setups.list[i].description.as_str())
+                    .collect();
+                writeln!(w, "Settings: {}.", settings.join("; "))?;
+            }
+            s
         }
     };
-    Ok(if summary.counts.fails(cfg.fail_on) {
-        1
-    } else {
-        0
-    })
+    Ok(if summary.fails { 1 } else { 0 })
 }
 
 pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
@@ -229,9 +286,26 @@ pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
             }
         }
         "markdown" => write!(out, "{}", rules_markdown())?,
-        other => bail!("--format {other:?}: use text or markdown"),
+        "docs" => write!(out, "{}", rules_doc())?,
+        other => bail!("--format {other:?}: use text, markdown or docs"),
     }
     Ok(0)
+}
+
+/// `docs/rules.md`: a heading per rule (its id, so SARIF's `helpUri` anchors exist),
+/// what it finds, why, and a bad and a good example. Generated from `RULES`.
+pub fn rules_doc() -> String {
+    let mut s = String::from(
+        "# modelcard-review rules\n\nGenerated by `modelcard-review rules --format docs`; a test keeps this file in step with the code. Each rule's level can be changed in `.modelcard-review.toml` (`[rules]`, `RULE = \"error\" | \"warning\" | \"notice\" | \"off\"`), and a card can silence it with `<!-- modelcard-review-disable-next-line RULE -->`.\n",
+    );
+    for r in RULES {
+        let fence = crate::review::plan::fence_for(&format!("{}{}", r.bad, r.good));
+        s.push_str(&format!(
+            "\n## {}\n\nDefault level: **{}**.\n\n{}\n\n**Why:** {}\n\nInstead of:\n\n{fence}markdown\n{}\n{fence}\n\nwrite:\n\n{fence}markdown\n{}\n{fence}\n",
+            r.id, r.default_severity, r.summary, r.why, r.bad, r.good
+        ));
+    }
+    s
 }
 
 /// The README's rule table, generated from `RULES`.

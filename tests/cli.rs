@@ -130,7 +130,7 @@ fn sarif_is_2_1_0_with_rules_and_results() {
     let run0 = &v["runs"][0];
     assert_eq!(run0["tool"]["driver"]["name"], "modelcard-review");
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 14);
+    assert_eq!(rules.len(), modelcard_review::rules::RULES.len());
     let results = run0["results"].as_array().unwrap();
     assert!(results.len() > 10);
     let r = &results[0];
@@ -438,4 +438,212 @@ fn many_cards_are_reported_in_order_each_with_its_own_findings() {
         let n = f["findings"].as_array().unwrap().len();
         assert_eq!(n > 100, i % 7 == 0, "{path}: {n} findings");
     }
+}
+
+#[test]
+fn rules_doc_is_generated_and_every_help_uri_anchor_exists() {
+    let o = run(&["rules", "--format", "docs"]);
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+        .unwrap();
+    assert_eq!(
+        stdout(&o),
+        doc,
+        "docs/rules.md is out of date; write it with `modelcard-review rules --format docs > docs/rules.md`"
+    );
+    let anchors: Vec<String> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| h.to_string())
+        .collect();
+    let o = run(&["check", "--format", "sarif", "--fail-on", "never", BROKEN]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for r in v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
+        let uri = r["helpUri"].as_str().unwrap();
+        let (page, anchor) = uri.split_once('#').unwrap();
+        assert!(page.ends_with("/blob/main/docs/rules.md"), "{uri}");
+        assert!(anchors.iter().any(|a| a == anchor), "no heading for {uri}");
+    }
+}
+
+/// A small hub: a git repository with a config at its root, a card, and the hub's
+/// own README and docs.
+fn hub() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::write(
+        root.join(".modelcard-review.toml"),
+        "paths = [\"models/**/README.md\"]\n[rules]\nbroken-link = \"off\"\n",
+    )
+    .unwrap();
+    for d in ["models/a", "docs", "tools"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::copy(BROKEN_ABS(), root.join("models/a/README.md")).unwrap();
+    std::fs::write(root.join("README.md"), "# The hub\n\nTODO\n").unwrap();
+    std::fs::write(root.join("docs/README.md"), "# Docs\n\nTODO\n").unwrap();
+    std::fs::write(root.join("tools/README.md"), "# Tools\n\nTODO\n").unwrap();
+    dir
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_modelcard-review"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_config_is_found_from_the_card_whatever_the_working_folder() {
+    let hub = hub();
+    let root = hub.path();
+    let json = |dir: &Path, target: &str| {
+        let o = run_in(dir, &["check", "--format", "json", target]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut rules: Vec<String> = v["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}:{}", f["line"], f["rule"]))
+            .collect();
+        rules.sort();
+        (v["files"].as_array().unwrap().len(), rules)
+    };
+    let from_root = json(root, ".");
+    let from_card = json(&root.join("models/a"), ".");
+    let from_elsewhere = json(&root.join("tools"), "../models/a/README.md");
+    assert_eq!(from_root.0, 1, "only the card is a card by the hub's paths");
+    assert_eq!(from_root.1, from_card.1);
+    assert_eq!(from_root.1, from_elsewhere.1);
+    assert!(
+        !from_root.1.iter().any(|r| r.ends_with("\"broken-link\"")),
+        "the hub turned it off"
+    );
+    // --verbose and the text summary say which settings judged the cards.
+    let o = run_in(
+        &root.join("tools"),
+        &["check", "--verbose", "../models/a/README.md"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(".modelcard-review.toml"), "{err}");
+    assert!(stdout(&o).contains("Settings: config "), "{}", stdout(&o));
+}
+
+#[test]
+fn force_exclude_lets_the_config_decide_for_named_files() {
+    let hub = hub();
+    let root = hub.path();
+    // As pre-commit calls it: every changed README.md named.
+    let args = [
+        "check",
+        "--force-exclude",
+        "README.md",
+        "docs/README.md",
+        "tools/README.md",
+        "models/a/README.md",
+    ];
+    let o = run_in(root, &args);
+    let out = stdout(&o);
+    assert!(out.contains("Checked 1 file:"), "{out}");
+    assert!(!out.contains("--> README.md"), "{out}");
+    // Only files outside the paths: nothing to check, success.
+    let o = run_in(
+        root,
+        &["check", "--force-exclude", "README.md", "docs/README.md"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Without the flag, a named file is checked as it is.
+    let o = run_in(root, &["check", "README.md"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn without_paths_the_repositorys_own_readme_and_docs_are_not_cards() {
+    let hub = hub();
+    let root = hub.path();
+    std::fs::remove_file(root.join(".modelcard-review.toml")).unwrap();
+    let o = run_in(root, &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["models/a/README.md", "tools/README.md"]);
+}
+
+#[test]
+fn the_same_file_twice_is_checked_once_and_output_files_keep_the_summary_on_the_terminal() {
+    let hub = hub();
+    let root = hub.path();
+    let o = run_in(
+        root,
+        &[
+            "check",
+            "-o",
+            "report.sarif",
+            "--format",
+            "sarif",
+            "models/a/README.md",
+            "./models/a/README.md",
+            "models",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Checked 1 file: "), "{err}");
+    assert!(err.contains("Report written to report.sarif"), "{err}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("report.sarif")).unwrap()).unwrap();
+    let uris: std::collections::BTreeSet<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        uris.into_iter().collect::<Vec<_>>(),
+        vec!["models/a/README.md"]
+    );
+    // SARIF's paths are the repository's, whatever the working folder.
+    let o = run_in(
+        &root.join("models/a"),
+        &["check", "--format", "sarif", "README.md"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "models/a/README.md"
+    );
+}
+
+#[test]
+fn unreadable_files_say_where_and_how_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.md");
+    std::fs::write(&big, "a".repeat(2 * 1024 * 1024 + 5)).unwrap();
+    let bad = dir.path().join("latin1.md");
+    std::fs::write(&bad, b"# Card\n\nline three\ncaf\xe9 on line four\n").unwrap();
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "json", "big.md", "latin1.md"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let big_msg = v["files"][0]["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        big_msg.contains("2097157 bytes"),
+        "the real size: {big_msg}"
+    );
+    assert!(big_msg.contains("max-file-size"), "{big_msg}");
+    assert_eq!(v["files"][1]["findings"][0]["line"], 4);
 }

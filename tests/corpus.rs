@@ -106,3 +106,35 @@ fn unfilled_templates_are_flagged_on_every_field_and_instruction() {
         );
     }
 }
+
+/// The Hugging Face family: real cards from the corpus and a card in HF's shape
+/// written for this project. Their findings, one line each, so a change in what a
+/// maintainer would read is seen in review.
+#[test]
+fn hugging_face_family_findings() {
+    let cfg = Config::default();
+    let spec = Spec::default_spec(&cfg).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in [
+        "fixtures/corpus/facebookresearch_dinov2__MODEL_CARD.md",
+        "fixtures/corpus/unknown-repo_datatouille-spam__random_forest_card.md",
+        "fixtures/corpus/unknown-repo_hf-whisper-tunisian__model_card.md",
+        "fixtures/corpus/unknown-repo_hf-breast-cancer-es__model_card.md",
+        "fixtures/cards/hf-style/organoid-classifier/README.md",
+    ] {
+        let bytes = std::fs::read(root.join(name)).unwrap();
+        let findings = check_bytes(&spec, &cfg, "m/README.md", &bytes, &NoOracle);
+        let listing: String = findings
+            .iter()
+            .map(|f| {
+                let msg: String = f.message.chars().take(110).collect();
+                format!("{:>4} {:<17} {msg}\n", f.line, f.rule)
+            })
+            .collect();
+        let snap = name
+            .rsplit('/')
+            .nth(usize::from(name.ends_with("README.md")))
+            .unwrap();
+        insta::assert_snapshot!(format!("hf_{}", snap.trim_end_matches(".md")), listing);
+    }
+}

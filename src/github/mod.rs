@@ -117,22 +117,29 @@ fn write_sarif(path: &PathBuf, cards: &[crate::review::plan::CardInput]) -> Resu
         .with_context(|| format!("cannot write SARIF to {}", path.display()))?;
     let mut w = std::io::BufWriter::new(f);
     let mut rep = SarifReporter::default();
-    let mut counts = crate::finding::Counts::default();
+    let mut totals = crate::report::Totals {
+        files: cards.len(),
+        ..Default::default()
+    };
     rep.begin(&mut w)?;
     for c in cards {
         for f in &c.findings {
-            counts.add(f.severity);
+            totals.counts.add(f.severity);
         }
+        totals.suppressed += c.suppressed;
+        totals.files_with_findings += usize::from(!c.findings.is_empty());
         rep.file(
             &mut w,
             &FileResult {
                 path: &c.path,
+                repo_path: &c.path,
                 findings: &c.findings,
                 source: None,
+                suppressed: c.suppressed,
             },
         )?;
     }
-    rep.end(&mut w, cards.len(), counts)?;
+    rep.end(&mut w, &totals)?;
     w.flush()?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use super::settings::Settings;
 use crate::check::Globs;
 use crate::diff::ChangedLines;
 use crate::review::plan::{CardInput, PriorComment, SUMMARY_MARKER};
-use crate::rules::{check_bytes, LinkOracle};
+use crate::rules::{check_card_bytes, LinkOracle};
 use base64::Engine;
 use futures::StreamExt;
 use serde_json::Value;
@@ -316,10 +316,11 @@ pub async fn gather(
     for (f, r) in results {
         match r {
             Ok((bytes, changed)) => {
-                let findings = check_bytes(spec, cfg, &f.filename, &bytes, &tree);
+                let checked = check_card_bytes(spec, cfg, &f.filename, &bytes, &tree);
                 cards.push(CardInput {
                     path: f.filename,
-                    findings,
+                    findings: checked.findings,
+                    suppressed: checked.suppressed,
                     changed,
                 });
             }

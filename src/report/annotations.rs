@@ -1,8 +1,8 @@
 //! `--format github`: workflow commands that GitHub Actions turns into annotations on
 //! the pull request's files (`::error file=…,line=…::message`).
 
-use super::{FileResult, Reporter};
-use crate::finding::{Counts, Finding, Severity};
+use super::{FileResult, Reporter, Totals};
+use crate::finding::{Finding, Severity};
 use std::io::{self, Write};
 
 pub struct AnnotationReporter;
@@ -48,12 +48,8 @@ impl Reporter for AnnotationReporter {
         Ok(())
     }
 
-    fn end(&mut self, out: &mut dyn Write, files: usize, c: Counts) -> io::Result<()> {
-        writeln!(
-            out,
-            "modelcard-review: {files} file(s) checked: {} error(s), {} warning(s), {} notice(s)",
-            c.errors, c.warnings, c.notices
-        )
+    fn end(&mut self, out: &mut dyn Write, totals: &Totals) -> io::Result<()> {
+        writeln!(out, "modelcard-review: {}", super::summary_line(totals))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `--format json`: `{"version":1,"files":[…],"summary":{…}}`, streamed.
 
-use super::{FileResult, Reporter};
-use crate::finding::{Counts, Finding};
+use super::{FileResult, Reporter, Totals};
+use crate::finding::Finding;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -64,11 +64,12 @@ impl Reporter for JsonReporter {
         serde_json::to_writer(&mut *out, &jf).map_err(io::Error::other)
     }
 
-    fn end(&mut self, out: &mut dyn Write, files: usize, c: Counts) -> io::Result<()> {
+    fn end(&mut self, out: &mut dyn Write, t: &Totals) -> io::Result<()> {
+        let c = t.counts;
         writeln!(
             out,
-            "],\"summary\":{{\"files\":{files},\"errors\":{},\"warnings\":{},\"notices\":{}}}}}",
-            c.errors, c.warnings, c.notices
+            "],\"summary\":{{\"files\":{},\"errors\":{},\"warnings\":{},\"notices\":{},\"suppressed\":{}}}}}",
+            t.files, c.errors, c.warnings, c.notices, t.suppressed
         )
     }
 }

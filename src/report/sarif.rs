@@ -1,7 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, streamed result by result.
 
-use super::{FileResult, Reporter};
-use crate::finding::{fingerprints, Counts, Finding, Fingerprint, Severity};
+use super::{FileResult, Reporter, Totals};
+use crate::finding::{fingerprints, Finding, Fingerprint, Severity};
 use crate::rules::RULES;
 use serde_json::json;
 use std::io::{self, Write};
@@ -49,6 +49,11 @@ fn sentence(s: &str) -> String {
     }
 }
 
+/// Where a rule is explained: its heading in `docs/rules.md` (generated from `RULES`).
+pub fn help_uri(rule: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/docs/rules.md#{rule}")
+}
+
 fn driver() -> serde_json::Value {
     let rules: Vec<_> = RULES
         .iter()
@@ -62,7 +67,7 @@ fn driver() -> serde_json::Value {
                     "text": sentence(&format!("{} Instead of:\n{}\nwrite:\n{}", r.why, r.bad, r.good)),
                     "markdown": format!("{}\n\nInstead of:\n\n```markdown\n{}\n```\n\nwrite:\n\n```markdown\n{}\n```\n", sentence(r.why), r.bad, r.good),
                 },
-                "helpUri": format!("{INFORMATION_URI}#{}", r.id),
+                "helpUri": help_uri(r.id),
                 "defaultConfiguration": { "level": level(r.default_severity) },
                 "properties": { "tags": ["model-card", "documentation"], "precision": "high" },
             })
@@ -140,7 +145,24 @@ impl Reporter for SarifReporter {
     }
 
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
-        for (f, fp) in file.findings.iter().zip(fingerprints(file.findings)) {
+        // SARIF's paths (and so its fingerprints) are the repository's, whatever the
+        // working folder the check ran in.
+        let moved: Vec<Finding>;
+        let findings = if file.findings.iter().any(|f| *f.path != *file.repo_path) {
+            let path: std::sync::Arc<str> = file.repo_path.into();
+            moved = file
+                .findings
+                .iter()
+                .map(|f| Finding {
+                    path: std::sync::Arc::clone(&path),
+                    ..f.clone()
+                })
+                .collect();
+            &moved[..]
+        } else {
+            file.findings
+        };
+        for (f, fp) in findings.iter().zip(fingerprints(findings)) {
             if !self.first {
                 write!(out, ",")?;
             }
@@ -150,7 +172,7 @@ impl Reporter for SarifReporter {
         Ok(())
     }
 
-    fn end(&mut self, out: &mut dyn Write, _files: usize, _c: Counts) -> io::Result<()> {
+    fn end(&mut self, out: &mut dyn Write, _totals: &Totals) -> io::Result<()> {
         writeln!(out, "]}}]}}")
     }
 }

@@ -1,14 +1,11 @@
 //! Compiler-style text for people: where, which rule, what to do, and the line itself.
 
-use super::{FileResult, Reporter};
-use crate::finding::Counts;
+use super::{FileResult, Reporter, Totals};
 use crate::text::LineIndex;
 use std::io::{self, Write};
 
 #[derive(Default)]
-pub struct TextReporter {
-    files_with_findings: usize,
-}
+pub struct TextReporter;
 
 impl Reporter for TextReporter {
     fn shows_source(&self) -> bool {
@@ -19,7 +16,6 @@ impl Reporter for TextReporter {
         if file.findings.is_empty() {
             return Ok(());
         }
-        self.files_with_findings += 1;
         let index = file.source.map(LineIndex::new);
         for f in file.findings {
             writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.message)?;
@@ -73,20 +69,7 @@ impl Reporter for TextReporter {
         Ok(())
     }
 
-    fn end(&mut self, out: &mut dyn Write, files: usize, c: Counts) -> io::Result<()> {
-        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        if c.total() == 0 {
-            writeln!(out, "Checked {}: no problems found.", plural(files, "file"))
-        } else {
-            writeln!(
-                out,
-                "Checked {}: {}, {}, {} in {}.",
-                plural(files, "file"),
-                plural(c.errors, "error"),
-                plural(c.warnings, "warning"),
-                plural(c.notices, "notice"),
-                plural(self.files_with_findings, "file")
-            )
-        }
+    fn end(&mut self, out: &mut dyn Write, totals: &Totals) -> io::Result<()> {
+        writeln!(out, "{}", super::summary_line(totals))
     }
 }

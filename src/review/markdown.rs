@@ -170,6 +170,13 @@ pub fn summary(
             if inline_count == 1 { "is" } else { "are" }
         );
     }
+    if plan.suppressed > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} silenced by `modelcard-review-disable` comments in the cards.",
+            plural(plan.suppressed, "finding")
+        );
+    }
     if plan.held_back > 0 {
         let _ = writeln!(
             s,
@@ -296,6 +303,7 @@ mod tests {
             cards: vec![CardInput {
                 path: "m/README.md".into(),
                 findings,
+                suppressed: 0,
                 changed: ChangedLines::from_patch("@@ -1 +1,2 @@\n a\n+b"),
             }],
             unknown_paths: Default::default(),

@@ -18,6 +18,8 @@ pub const REVIEW_MARKER: &str = "<!-- modelcard-review:review ";
 pub struct CardInput {
     pub path: String,
     pub findings: Vec<Finding>,
+    /// Findings the card's suppression comments silenced.
+    pub suppressed: usize,
     pub changed: ChangedLines,
 }
 
@@ -151,6 +153,8 @@ pub struct ReviewPlan {
     pub max_comments: usize,
     pub server_url: String,
     pub settings: String,
+    /// Findings silenced by suppression comments in the cards.
+    pub suppressed: usize,
 }
 
 /// Decides what to post. Pure: same input, same plan.
@@ -243,6 +247,7 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
         max_comments: input.max_comments,
         server_url: input.server_url.clone(),
         settings: input.settings.clone(),
+        suppressed: input.cards.iter().map(|c| c.suppressed).sum(),
     }
 }
 
@@ -359,6 +364,7 @@ mod tests {
             cards: vec![CardInput {
                 path: "m/README.md".into(),
                 findings,
+                suppressed: 0,
                 changed,
             }],
             unknown_paths: BTreeSet::new(),

@@ -141,12 +141,17 @@ fn relative(
         return;
     }
     if ctx.oracle.exists(&resolved) == Some(false) {
+        let read_from = if decoded.starts_with('/') {
+            "a path that starts with `/` is read from the repository root"
+        } else {
+            "it is relative to the card's folder"
+        };
         out.push(
             Draft::new(
                 "broken-link",
                 line,
                 message!(
-                    "The {what} `{dest}` points to `{resolved}`, which does not exist. Add the file to your pull request, or correct the path (it is relative to the card's folder)."
+                    "The {what} `{dest}` points to `{resolved}`, which does not exist. Add the file to your pull request, or correct the path ({read_from})."
                 ),
             )
             .section_opt(ctx.section_name(section))
@@ -268,6 +273,31 @@ mod tests {
         assert!(
             b[0].message.contains("models/a/img/missing one.png")
                 || b[1].message.contains("models/a/img/missing one.png")
+        );
+    }
+
+    #[test]
+    fn absolute_links_are_read_from_the_repository_root() {
+        let s = spec_from(T);
+        let card = "# M\n\nSee [the docs](/docs/guide.md) and [here](/docs/missing.md).\n";
+        let f = crate::rules::check_text(
+            &s,
+            &Config::default(),
+            "models/a/README.md",
+            card,
+            &Only("docs/guide.md"),
+        );
+        let b = only(&f, "broken-link");
+        assert_eq!(b.len(), 1, "{f:#?}");
+        assert!(
+            b[0].message.contains("points to `docs/missing.md`"),
+            "{}",
+            b[0].message
+        );
+        assert!(
+            b[0].message.contains("read from the repository root"),
+            "{}",
+            b[0].message
         );
     }
 }

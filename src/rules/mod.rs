@@ -10,6 +10,7 @@ mod links;
 mod outline;
 mod placeholders;
 mod structure;
+mod suppress;
 mod tables;
 
 pub use facts::Facts;
@@ -135,6 +136,14 @@ pub const RULES: &[RuleInfo] = &[
         good: "![Example output](images/example.png)",
     },
     RuleInfo {
+        id: "invalid-suppression",
+        default_severity: Severity::Warning,
+        summary: "A `<!-- modelcard-review-disable … -->` comment names a rule that does not exist, so it suppresses nothing.",
+        why: "A misspelt rule id leaves the finding it meant to silence, and hides that the comment is wrong.",
+        bad: "<!-- modelcard-review-disable-next-line placeholdr -->",
+        good: "<!-- modelcard-review-disable-next-line placeholder -->",
+    },
+    RuleInfo {
         id: "unreadable-file",
         default_severity: Severity::Error,
         summary: "The file is not UTF-8 text, looks binary, or is over the size limit (default 1 MiB).",
@@ -203,6 +212,13 @@ impl<'a> Context<'a> {
     }
 }
 
+/// One card, checked: its findings and how many its suppression comments silenced.
+#[derive(Debug, Default)]
+pub struct CardCheck {
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+}
+
 /// Checks one card's bytes. `path` is repository-relative with `/` separators.
 pub fn check_bytes(
     spec: &Spec,
@@ -211,18 +227,43 @@ pub fn check_bytes(
     bytes: &[u8],
     oracle: &dyn LinkOracle,
 ) -> Vec<Finding> {
+    check_card_bytes(spec, cfg, path, bytes, oracle).findings
+}
+
+/// `check_bytes`, with the count of suppressed findings.
+pub fn check_card_bytes(
+    spec: &Spec,
+    cfg: &Config,
+    path: &str,
+    bytes: &[u8],
+    oracle: &dyn LinkOracle,
+) -> CardCheck {
     match decode(bytes, cfg.max_file_size) {
-        Ok(text) => check_text(spec, cfg, path, text, oracle),
-        Err(why) => unreadable(cfg, path, why.explain(), &format!("{why:?}")),
+        Ok(text) => check_card(spec, cfg, path, text, oracle),
+        Err(why) => CardCheck {
+            findings: unreadable_at(cfg, path, why.line(), why.explain(), &format!("{why:?}")),
+            suppressed: 0,
+        },
     }
 }
 
 /// The one finding for a file that could not be read as a card.
 pub fn unreadable(cfg: &Config, path: &str, message: String, subject: &str) -> Vec<Finding> {
+    unreadable_at(cfg, path, 1, message, subject)
+}
+
+/// The same, on the line where reading failed (a bad byte's).
+pub fn unreadable_at(
+    cfg: &Config,
+    path: &str,
+    line: usize,
+    message: String,
+    subject: &str,
+) -> Vec<Finding> {
     finish(
         cfg,
         path,
-        &mut [Draft::new("unreadable-file", 1, message).subject(subject)],
+        &mut [Draft::new("unreadable-file", line.max(1), message).subject(subject)],
     )
 }
 
@@ -233,6 +274,17 @@ pub fn check_text(
     text: &str,
     oracle: &dyn LinkOracle,
 ) -> Vec<Finding> {
+    check_card(spec, cfg, path, text, oracle).findings
+}
+
+/// `check_text`, with the count of suppressed findings.
+pub fn check_card(
+    spec: &Spec,
+    cfg: &Config,
+    path: &str,
+    text: &str,
+    oracle: &dyn LinkOracle,
+) -> CardCheck {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
     let outline = Outline::build(spec, &card);
@@ -251,17 +303,23 @@ pub fn check_text(
     // The drafts' list is kept per thread: an unfilled template's hundred and fifty
     // drafts made it grow and move several times per card.
     let mut drafts = SPARE_DRAFTS.take();
+    let suppressions = suppress::Suppressions::read(&card, &mut drafts);
     structure::check(&ctx, &mut drafts);
     placeholders::check(&ctx, &mut drafts);
     fields::check(&ctx, &mut drafts);
     links::check(&ctx, &mut drafts);
     tables::check(&ctx, &mut drafts);
-    let findings = finish(cfg, path, &mut drafts);
+    let mut findings = finish(cfg, path, &mut drafts);
     drafts.clear();
     if drafts.capacity() <= MAX_SPARE_DRAFTS {
         SPARE_DRAFTS.set(drafts);
     }
-    findings
+    let before = findings.len();
+    findings.retain(|f| !suppressions.covers(f));
+    CardCheck {
+        suppressed: before - findings.len(),
+        findings,
+    }
 }
 
 /// No template section but the title, and at most one block of real text.
@@ -332,6 +390,17 @@ pub(crate) mod test_support {
             card,
             &NoOracle,
         )
+    }
+
+    pub fn run_counted(spec: &Spec, card: &str) -> (Vec<Finding>, usize) {
+        let c = check_card(
+            spec,
+            &Config::default(),
+            "models/x/README.md",
+            card,
+            &NoOracle,
+        );
+        (c.findings, c.suppressed)
     }
 
     pub fn only<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
