@@ -37,6 +37,7 @@ struct RawConfig {
     rules: Option<BTreeMap<String, String>>,
     field_aliases: Option<BTreeMap<String, Vec<String>>>,
     placeholders: Option<RawPlaceholders>,
+    rdf_fields: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -66,6 +67,8 @@ pub struct Config {
     /// Template field label → labels accepted in its place.
     pub field_aliases: BTreeMap<String, Vec<String>>,
     pub placeholder_patterns: Vec<regex::Regex>,
+    /// bioimage.io key → template field label, for `new` (None: the built-in mapping).
+    pub rdf_fields: Option<Vec<(String, String)>>,
 }
 
 impl Default for Config {
@@ -83,6 +86,7 @@ impl Default for Config {
             rule_levels: BTreeMap::new(),
             field_aliases: BTreeMap::new(),
             placeholder_patterns: Vec::new(),
+            rdf_fields: None,
         }
     }
 }
@@ -164,6 +168,9 @@ impl Config {
         }
         if let Some(a) = raw.field_aliases {
             cfg.field_aliases = a;
+        }
+        if let Some(r) = raw.rdf_fields {
+            cfg.rdf_fields = Some(r.into_iter().collect());
         }
         if let Some(p) = raw.placeholders {
             for pat in p.patterns.unwrap_or_default() {

@@ -75,9 +75,12 @@ pub struct Finding {
     pub field: Option<String>,
     /// Replacement text for lines `line..=end_line`, when the fix is known.
     pub suggestion: Option<String>,
-    /// A fix that touches lines elsewhere (a whole outline's levels): each edit
-    /// replaces its own lines. Empty when the fix, if any, is the suggestion.
+    /// A fix that touches lines elsewhere (a whole outline's levels, an inserted
+    /// section): each edit replaces its own lines. Empty when the fix, if any, is the
+    /// suggestion.
     pub edits: Vec<Edit>,
+    /// The fix moves the author's text (`fix` applies it only with `--unsafe-fixes`).
+    pub unsafe_fix: bool,
     /// The text that makes this finding distinct within its section (a placeholder,
     /// a link target…): with rule, path, section and field, its identity across
     /// pushes (see `fingerprints`), never the line number.
@@ -85,6 +88,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The fix as edits: the finding's own, or its suggestion for its lines.
+    pub fn fix(&self) -> Vec<Edit> {
+        if !self.edits.is_empty() {
+            return self.edits.clone();
+        }
+        match &self.suggestion {
+            Some(s) => vec![Edit::replace(self.line, self.end_line, s)],
+            None => Vec::new(),
+        }
+    }
+
     /// The hash of the finding's identity: rule, path, section, field and the
     /// subject's normalised words.
     pub fn fingerprint_hash(&self) -> u64 {
@@ -137,12 +151,36 @@ impl fmt::Display for Fingerprint {
     }
 }
 
-/// One mechanical change: lines `line..=end_line` become `text` (one line or more).
+/// One mechanical change: lines `line..=end_line` become `lines` (none: deleted).
+/// With `end_line == line - 1` nothing is replaced: `lines` go in before `line`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub line: usize,
     pub end_line: usize,
-    pub text: String,
+    pub lines: Vec<String>,
+}
+
+impl Edit {
+    pub fn replace(line: usize, end_line: usize, text: &str) -> Edit {
+        Edit {
+            line,
+            end_line,
+            lines: text.lines().map(str::to_string).collect(),
+        }
+    }
+
+    /// `lines` go in before line `line` (one past the last line: at the end).
+    pub fn insert_before(line: usize, lines: Vec<String>) -> Edit {
+        Edit {
+            line,
+            end_line: line.saturating_sub(1),
+            lines,
+        }
+    }
+
+    pub fn is_insertion(&self) -> bool {
+        self.end_line < self.line
+    }
 }
 
 /// A finding as a rule produces it, before the path and severity are attached.
@@ -156,6 +194,7 @@ pub struct Draft {
     pub field: Option<String>,
     pub suggestion: Option<String>,
     pub edits: Vec<Edit>,
+    pub unsafe_fix: bool,
     /// The text that makes this finding distinct within its section (a placeholder,
     /// a link target…), part of the fingerprint.
     pub subject: String,
@@ -172,6 +211,7 @@ impl Draft {
             field: None,
             suggestion: None,
             edits: Vec::new(),
+            unsafe_fix: false,
             subject: String::new(),
         }
     }
@@ -207,6 +247,12 @@ impl Draft {
         self.edits = e;
         self
     }
+    /// A fix that moves the author's text: applied only on request.
+    pub fn unsafe_edits(mut self, e: Vec<Edit>) -> Self {
+        self.edits = e;
+        self.unsafe_fix = true;
+        self
+    }
 
     /// The finding for one draft alone, for tests (`rules::finish` does this for a
     /// card's drafts together).
@@ -228,6 +274,7 @@ impl Draft {
             field: self.field.take(),
             suggestion: self.suggestion.take(),
             edits: std::mem::take(&mut self.edits),
+            unsafe_fix: self.unsafe_fix,
             subject: std::mem::take(&mut self.subject),
         }
     }

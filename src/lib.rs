@@ -21,11 +21,13 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod finding;
+pub mod fix;
 #[cfg(feature = "github")]
 pub mod github;
 pub mod in_order;
 pub mod instructions;
 pub mod matcher;
+pub mod new_card;
 pub mod report;
 pub mod review;
 pub mod rules;

@@ -13,6 +13,8 @@ fn main() {
     };
     let result = match cli.command {
         Command::Check(args) => cli::run_check(args),
+        Command::Fix(args) => cli::run_fix(args),
+        Command::New(args) => cli::run_new(args),
         Command::Rules(args) => cli::run_rules(args, &mut std::io::stdout().lock()),
         #[cfg(feature = "github")]
         Command::Review(args) => cli::run_review(args),

@@ -27,6 +27,10 @@ pub struct SectionSpec {
     pub fields: Vec<FieldSpec>,
     /// The template's first instruction for this section, quoted in messages.
     pub instruction: Option<String>,
+    /// The template's own lines under the heading, up to the next heading (its
+    /// instructions, field bullets and tables as written): what `fix` inserts for a
+    /// missing section, so the author sees exactly what to fill in.
+    pub body: Vec<String>,
 }
 
 impl SectionSpec {
@@ -44,6 +48,8 @@ pub struct FieldSpec {
     pub hint: Option<String>,
     /// The label and its configured aliases as `field_key` writes them, for matching.
     pub accepted: Vec<String>,
+    /// The template's line for the field (`- **License:** *[License name and link]*`).
+    pub line: String,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +70,17 @@ pub struct Spec {
     /// The template's own title (`# Model Card Template`), before its preamble ends:
     /// a card that keeps it has not named itself.
     pub template_title: Option<String>,
+    /// The template's table of contents, if it has one: a section whose links all
+    /// point at the template's own sections.
+    pub toc: Option<Toc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Toc {
+    /// The section that holds it.
+    pub section: usize,
+    /// The sections it lists, in its order.
+    pub entries: Vec<usize>,
 }
 
 impl Spec {
@@ -123,6 +140,7 @@ impl Spec {
                 optional,
                 fields: Vec::new(),
                 instruction: None,
+                body: section_body(&card, hi, footer_start),
             });
             stack.push(sections.len() - 1);
         }
@@ -213,6 +231,7 @@ impl Spec {
                             .to_string()
                     }),
                     accepted,
+                    line: card.line_text(b.line).trim_end().to_string(),
                 });
                 continue;
             }
@@ -265,12 +284,14 @@ impl Spec {
                 .collect::<Vec<_>>(),
             cfg.placeholder_patterns.clone(),
         );
+        let toc = find_toc(&card, &sections, &heading_to_section);
         let template_title = card
             .headings
             .iter()
             .find(|h| h.line <= preamble_end)
             .map(|h| card.heading_text(h).to_string());
         Ok(Spec {
+            toc,
             template_title,
             name: name.to_string(),
             sections,
@@ -283,6 +304,64 @@ impl Spec {
     pub fn section_by_text(&self, text: &str) -> Option<usize> {
         self.sections.iter().position(|s| s.text == text)
     }
+}
+
+/// The section whose links (three or more) all point at the template's sections.
+fn find_toc(
+    card: &Card,
+    sections: &[SectionSpec],
+    heading_to_section: &HashMap<usize, usize>,
+) -> Option<Toc> {
+    let mut by_section: Vec<Vec<Option<usize>>> = vec![Vec::new(); sections.len()];
+    for l in &card.links {
+        let Some(si) = l.section.and_then(|h| heading_to_section.get(&h).copied()) else {
+            continue;
+        };
+        let target = card
+            .link_dest(l)
+            .strip_prefix('#')
+            .and_then(|f| sections.iter().position(|s| s.slug == f));
+        by_section[si].push(target);
+    }
+    let (section, links) = by_section
+        .into_iter()
+        .enumerate()
+        .find(|(_, links)| links.len() >= 3 && links.iter().all(Option::is_some))?;
+    Some(Toc {
+        section,
+        entries: links.into_iter().flatten().collect(),
+    })
+}
+
+/// The template's lines under heading `hi` up to the next heading (or the footer),
+/// without the blank lines and horizontal rules at either end.
+fn section_body(card: &Card, hi: usize, footer_start: usize) -> Vec<String> {
+    let h = &card.headings[hi];
+    let end = card
+        .headings
+        .get(hi + 1)
+        .map(|n| n.line)
+        .unwrap_or(usize::MAX)
+        .min(footer_start)
+        .min(card.line_count() + 1);
+    let mut lines: Vec<String> = (h.end_line + 1..end)
+        .map(|l| card.line_text(l).trim_end().to_string())
+        .collect();
+    let is_frame = |l: &String| {
+        let t: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+        t.is_empty()
+            || t.len() >= 3
+                && ["-", "*", "_"]
+                    .iter()
+                    .any(|m| t.chars().all(|c| c.to_string() == *m))
+    };
+    while lines.last().is_some_and(is_frame) {
+        lines.pop();
+    }
+    while lines.first().is_some_and(|l| l.trim().is_empty()) {
+        lines.remove(0);
+    }
+    lines
 }
 
 /// Where the template's preamble ends and its footer starts (lines).

@@ -450,7 +450,7 @@ async fn a_fork_on_pull_request_target_gets_its_inline_review_and_a_failing_chec
     )
     .await;
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(rules_commented(&s), vec!["placeholder".to_string()]);
+    assert_eq!(rules_commented(&s), vec!["placeholder"]);
     assert_eq!(check_conclusion(&s), "failure");
 }
 
@@ -494,7 +494,7 @@ async fn workflow_run_finds_and_reviews_the_forks_pull_request() {
     let ev = workflow_run_event(HEAD, "contributor/model-hub", "add-model");
     let r = run_bin(&url, "workflow_run", &ev, &[], &["review"]).await;
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(rules_commented(&s), vec!["placeholder".to_string()]);
+    assert_eq!(rules_commented(&s), vec!["placeholder"]);
     assert_eq!(check_conclusion(&s), "failure");
     let f = s.lock().unwrap();
     assert!(
@@ -592,4 +592,45 @@ async fn a_tampered_plan_changes_nothing_that_is_posted() {
         .iter()
         .all(|c| !c["body"].as_str().unwrap().contains("sign in")));
     assert_eq!(f.review_comments.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_field_in_the_diff_gets_a_suggestion_that_inserts_it() {
+    // The contributor rewrote the Model Description's field list and dropped License.
+    let base = good();
+    let head = base.replace(
+        "- **License:** MIT (see the LICENSE file in this folder)\n",
+        "",
+    );
+    assert_ne!(base, head);
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    let (url, s) = start(fake).await;
+    let r = review(&url, HEAD).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = s.lock().unwrap();
+    assert_eq!(f.review_comments.len(), 1, "{:#?}", f.review_comments);
+    let c = &f.review_comments[0];
+    let body = c["body"].as_str().unwrap();
+    assert!(body.contains("`missing-field`"), "{body}");
+    // On the line the field goes after, repeating it, then the template's field line.
+    let line = c["line"].as_u64().unwrap() as usize;
+    let anchor = head.lines().nth(line - 1).unwrap();
+    assert!(anchor.starts_with("- **"), "{anchor}");
+    assert!(
+        body.contains(&format!(
+            "```suggestion\n{anchor}\n- **License:** *[License name and link]*\n```"
+        )),
+        "{body}"
+    );
+    drop(f);
+    let summary = summary_comment(&s);
+    assert!(
+        summary.contains(&format!(
+            "`modelcard-review fix {CARD}` applies every safe fix"
+        )),
+        "{summary}"
+    );
+    assert!(summary.contains("clears 1 finding"), "{summary}");
 }

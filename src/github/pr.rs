@@ -317,11 +317,16 @@ pub async fn gather(
         match r {
             Ok((bytes, changed)) => {
                 let checked = check_card_bytes(spec, cfg, &f.filename, &bytes, &tree);
+                let text = match crate::card::decode(&bytes, cfg.max_file_size) {
+                    Ok(t) => t.to_string(),
+                    Err(_) => String::new(),
+                };
                 cards.push(CardInput {
                     path: f.filename,
                     findings: checked.findings,
                     suppressed: checked.suppressed,
                     changed,
+                    text,
                 });
             }
             Err(e) => {

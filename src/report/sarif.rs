@@ -107,10 +107,14 @@ fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
             .edits
             .iter()
             .map(|e| {
-                json!({
-                    "deletedRegion": { "startLine": e.line, "endLine": e.end_line },
-                    "insertedContent": { "text": e.text },
-                })
+                let text: String = e.lines.iter().map(|l| format!("{l}\n")).collect();
+                // An insertion replaces the empty region at the start of its line.
+                let region = if e.is_insertion() {
+                    json!({ "startLine": e.line, "startColumn": 1, "endLine": e.line, "endColumn": 1 })
+                } else {
+                    json!({ "startLine": e.line, "endLine": e.end_line })
+                };
+                json!({ "deletedRegion": region, "insertedContent": { "text": text } })
             })
             .collect(),
     };

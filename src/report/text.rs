@@ -48,19 +48,14 @@ impl Reporter for TextReporter {
                         writeln!(out, "{:width$} + {l}", "")?;
                     }
                 }
-                for e in f.edits.iter().take(3) {
+                if !f.edits.is_empty() {
+                    let lines: usize = f.edits.iter().map(|e| e.lines.len().max(1)).sum();
                     writeln!(
                         out,
-                        "{:width$} = fix: line {} becomes `{}`",
-                        "", e.line, e.text
-                    )?;
-                }
-                if f.edits.len() > 3 {
-                    writeln!(
-                        out,
-                        "{:width$} = fix: … and {} more lines",
+                        "{:width$} = fix: {lines} line(s){}; `modelcard-review fix{}` applies it",
                         "",
-                        f.edits.len() - 3
+                        if f.unsafe_fix { " moved" } else { "" },
+                        if f.unsafe_fix { " --unsafe-fixes" } else { "" }
                     )?;
                 }
             }

@@ -264,6 +264,16 @@ pub fn summary(
             s.push_str(&line);
         }
     }
+    if !plan.fixable.is_empty() {
+        let n: usize = plan.fixable.iter().map(|(_, n)| n).sum();
+        let paths: Vec<&str> = plan.fixable.iter().map(|(p, _)| p.as_str()).collect();
+        let _ = writeln!(
+            s,
+            "\n**Fix the mechanical ones in one go:** `modelcard-review fix {}` applies every safe fix (headings, anchors, missing sections and fields as the template writes them, table rows) and clears {}; then fill in what it inserted.",
+            paths.join(" "),
+            plural(n, "finding")
+        );
+    }
     let _ = writeln!(
         s,
         "\n<sub>Contributors: run `modelcard-review check path/to/README.md` to see these before pushing. `modelcard-review rules` explains each rule.</sub>"
@@ -305,6 +315,7 @@ mod tests {
                 findings,
                 suppressed: 0,
                 changed: ChangedLines::from_patch("@@ -1 +1,2 @@\n a\n+b"),
+                text: String::new(),
             }],
             unknown_paths: Default::default(),
             notes: vec!["a note".into()],

@@ -21,6 +21,9 @@ pub struct CardInput {
     /// Findings the card's suppression comments silenced.
     pub suppressed: usize,
     pub changed: ChangedLines,
+    /// The card's text at the head (empty when it is not text): an inserting
+    /// suggestion repeats the line it goes after.
+    pub text: String,
 }
 
 /// An earlier inline comment of the bot, recognised by its marker.
@@ -155,6 +158,8 @@ pub struct ReviewPlan {
     pub settings: String,
     /// Findings silenced by suppression comments in the cards.
     pub suppressed: usize,
+    /// Per card: findings `modelcard-review fix` would clear.
+    pub fixable: Vec<(String, usize)>,
 }
 
 /// Decides what to post. Pure: same input, same plan.
@@ -171,14 +176,26 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
         .map(|p| ((p.path.as_str(), p.fingerprint.as_str()), p))
         .collect();
 
+    let mut fixable: Vec<(String, usize)> = Vec::new();
     for card in &input.cards {
+        let safe_fixes = card
+            .findings
+            .iter()
+            .filter(|f| !f.unsafe_fix && !f.fix().is_empty())
+            .count();
+        if safe_fixes > 0 {
+            fixable.push((card.path.clone(), safe_fixes));
+        }
         for (f, fp) in card.findings.iter().zip(fingerprints(&card.findings)) {
             counts.add(f.severity);
             let fingerprint = fp.to_string();
             let already = open_prior.contains_key(&(card.path.as_str(), fingerprint.as_str()));
-            let on_changed_line = card.changed.is_added(f.line);
+            let inserting = inserting_comment(f, &fingerprint, card);
+            let on_changed_line = card.changed.is_added(f.line) || inserting.is_some();
             if !already && on_changed_line {
-                candidates.push((items.len(), planned_comment(f, &fingerprint, &card.changed)));
+                let c =
+                    inserting.unwrap_or_else(|| planned_comment(f, &fingerprint, &card.changed));
+                candidates.push((items.len(), c));
             }
             current.insert((card.path.clone(), fingerprint));
             items.push(SummaryItem {
@@ -248,7 +265,38 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
         server_url: input.server_url.clone(),
         settings: input.settings.clone(),
         suppressed: input.cards.iter().map(|c| c.suppressed).sum(),
+        fixable,
     }
+}
+
+/// A missing section, field or entry whose insertion point lies in a hunk of the
+/// diff: a comment on the line it goes after, whose suggestion repeats that line and
+/// adds the new ones, so **Commit suggestion** inserts them.
+fn inserting_comment(f: &Finding, fingerprint: &str, card: &CardInput) -> Option<PlannedComment> {
+    let [edit] = f.fix().try_into().ok()?;
+    if !edit.is_insertion() || edit.line < 2 || f.unsafe_fix {
+        return None;
+    }
+    let anchor = edit.line - 1;
+    if !card.changed.same_hunk(anchor, anchor) {
+        return None;
+    }
+    let anchor_text = card.text.lines().nth(anchor - 1)?.trim_end_matches('\r');
+    let mut suggestion = anchor_text.to_string();
+    for l in &edit.lines {
+        suggestion.push('\n');
+        suggestion.push_str(l);
+    }
+    Some(PlannedComment {
+        path: f.path.to_string(),
+        line: anchor,
+        start_line: None,
+        body: comment_body(f, fingerprint, Some(&suggestion)),
+        fingerprint: fingerprint.to_string(),
+        severity: f.severity,
+        rule: f.rule.to_string(),
+        message: f.message.clone(),
+    })
 }
 
 fn planned_comment(f: &Finding, fingerprint: &str, changed: &ChangedLines) -> PlannedComment {
@@ -366,6 +414,7 @@ mod tests {
                 findings,
                 suppressed: 0,
                 changed,
+                text: String::new(),
             }],
             unknown_paths: BTreeSet::new(),
             notes: vec![],

@@ -1,8 +1,10 @@
 //! Field rules: `missing-field` (a bold label the template puts in a section is absent)
 //! and `empty-field` (a label with nothing after it).
 
+use super::structure::insertion;
 use super::Context;
-use crate::finding::{message, Draft};
+use crate::card::BlockKind;
+use crate::finding::{message, Draft, Edit};
 use crate::text::push_field_key;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -60,6 +62,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                         .map(|h| message!(" ({h})"))
                         .unwrap_or_default();
                     let h = &card.headings[c];
+                    let fix = field_insertion(ctx, c, fields_here.last().map(|e| e.1), &f.line);
                     out.push(
                         Draft::new(
                             "missing-field",
@@ -73,7 +76,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                         )
                         .section_opt(section_name.clone())
                         .field(f.label.clone())
-                        .subject(f.label.clone()),
+                        .subject(f.label.clone())
+                        .edits(vec![fix]),
                     );
                 }
                 Some(bi) => {
@@ -105,6 +109,31 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Where a missing field goes: after the section's last field bullet (and the list
+/// it ends), or at the end of the section's own text.
+fn field_insertion(ctx: &Context, c: usize, last_field: Option<usize>, line: &str) -> Edit {
+    let card = ctx.card;
+    match last_field {
+        Some(bi) => {
+            let mut end = card.blocks[bi].end_line;
+            for b in &card.blocks[bi + 1..] {
+                if b.section != Some(c) || b.kind != BlockKind::Item || b.line > end + 1 {
+                    break;
+                }
+                end = end.max(b.end_line);
+            }
+            Edit::insert_before(end + 1, vec![line.to_string()])
+        }
+        None => {
+            let at = card
+                .headings
+                .get(c + 1)
+                .map_or(card.line_count() + 1, |h| h.line);
+            insertion(ctx, at, vec![line.to_string()])
         }
     }
 }

@@ -2,11 +2,12 @@
 //! and `broken-link` (a relative link or image whose file does not exist).
 
 use super::Context;
-use crate::finding::{message, Draft};
+use crate::finding::{message, Draft, Edit};
 use crate::text::similarity_at_least;
 use rustc_hash::FxHashSet as HashSet;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
+    toc_entries(ctx, out);
     let card = ctx.card;
     if card.links.is_empty() {
         return;
@@ -21,6 +22,85 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         } else if is_relative(dest) {
             relative(ctx, dest, link.line, link.is_image, link.section, out);
         }
+    }
+}
+
+/// `missing-toc-entry`: a section the template's table of contents lists, present in
+/// the card, with no entry in the card's table of contents.
+fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
+    let (Some(toc), card) = (&ctx.spec.toc, ctx.card) else {
+        return;
+    };
+    let Some(tc) = ctx.outline.spec_to_card[toc.section] else {
+        return;
+    };
+    // The card's entries: (line, fragment), in order.
+    let entries: Vec<(usize, String)> = card
+        .links
+        .iter()
+        .filter(|l| l.section == Some(tc))
+        .filter_map(|l| Some((l.line, card.link_dest(l).strip_prefix('#')?.to_lowercase())))
+        .collect();
+    let anchors: HashSet<&str> = card.headings.iter().map(|h| card.heading_slug(h)).collect();
+    let links_to = |si: usize| {
+        let spec_slug = ctx.spec.sections[si].slug.as_str();
+        let card_slug = ctx.outline.spec_to_card[si].map(|c| card.heading_slug(&card.headings[c]));
+        let is = |f: &str| f == spec_slug || Some(f) == card_slug;
+        // A mistyped entry is this section's (broken-anchor fixes its anchor).
+        let near = |f: &str| {
+            !anchors.contains(f)
+                && [Some(spec_slug), card_slug]
+                    .into_iter()
+                    .flatten()
+                    .any(|slug| similarity_at_least(f, slug, 0.8).is_some())
+        };
+        entries
+            .iter()
+            .position(|(_, f)| is(f))
+            .or_else(|| entries.iter().position(|(_, f)| near(f)))
+    };
+    let mut last_listed: Option<usize> = None;
+    for &si in &toc.entries {
+        if let Some(k) = links_to(si) {
+            last_listed = Some(k);
+            continue;
+        }
+        let Some(c) = ctx.outline.spec_to_card[si] else {
+            continue;
+        };
+        let h = &card.headings[c];
+        let entry = message!("- [{}](#{})", card.heading_text(h), card.heading_slug(h));
+        // After the entry of the section listed before it, else before the first entry.
+        let (line, fix) = match (last_listed, entries.first()) {
+            (Some(k), _) => (
+                entries[k].0,
+                Edit::insert_before(entries[k].0 + 1, vec![entry.clone()]),
+            ),
+            (None, Some(first)) => (first.0, Edit::insert_before(first.0, vec![entry.clone()])),
+            (None, None) => {
+                let at = card
+                    .headings
+                    .get(tc + 1)
+                    .map_or(card.line_count() + 1, |n| n.line);
+                (
+                    card.headings[tc].line,
+                    super::structure::insertion(ctx, at, vec![entry.clone()]),
+                )
+            }
+        };
+        out.push(
+            Draft::new(
+                "missing-toc-entry",
+                line,
+                message!(
+                    "The table of contents has no entry for `{}`. Add the line `{entry}` to it.",
+                    ctx.heading_display(c)
+                ),
+            )
+            .section_opt(ctx.section_name(Some(tc)))
+            .subject(ctx.spec.sections[si].text.clone())
+            .edits(vec![fix]),
+        );
     }
 }
 

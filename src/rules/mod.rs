@@ -120,6 +120,14 @@ pub const RULES: &[RuleInfo] = &[
         good: "- [Training Details](#training-details)",
     },
     RuleInfo {
+        id: "missing-toc-entry",
+        default_severity: Severity::Warning,
+        summary: "The card's table of contents has no entry for a section it has and the template's table of contents lists.",
+        why: "Readers use the table of contents to jump to sections; a section left out of it is easy to miss.",
+        bad: "# Table of Contents\n- [Model Details](#model-details)\n- [Training Details](#training-details)",
+        good: "# Table of Contents\n- [Model Details](#model-details)\n- [Uses](#uses)\n- [Training Details](#training-details)",
+    },
+    RuleInfo {
         id: "table-shape",
         default_severity: Severity::Warning,
         summary: "A table row has more or fewer cells than the table's header.",

@@ -19,7 +19,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     ctx.spec.sections.iter().filter(|s| !s.title_slot && !s.optional).count()
                 ),
             )
-            .subject("empty card"),
+            .subject("empty card")
+            .edits(whole_template(ctx)),
         );
         return;
     }
@@ -67,11 +68,12 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
                     ),
                 )
                 .section(s.text.clone())
-                .subject(s.text.clone()),
+                .subject(s.text.clone())
+                .edits(vec![title_insertion(ctx, si)]),
             );
             continue;
         }
-        let (line, where_) = insertion_point(ctx, si);
+        let (line, where_, insert_at) = insertion_point(ctx, si);
         let children: Vec<String> = spec
             .sections
             .iter()
@@ -84,6 +86,8 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
         } else {
             message!(" with its subsections {}", children.join(", "))
         };
+        let mut lines = Vec::new();
+        skeleton(ctx, si, &mut lines);
         out.push(
             Draft::new(
                 "missing-section",
@@ -95,7 +99,8 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
                 ),
             )
             .section(s.text.clone())
-            .subject(s.text.clone()),
+            .subject(s.text.clone())
+            .edits(vec![insertion(ctx, insert_at, lines)]),
         );
     }
 }
@@ -104,7 +109,7 @@ fn missing(ctx: &Context, out: &mut Vec<Draft>) {
 /// card has, in the card's own order — after that section and its subsections, or,
 /// when it is the missing section's parent, after its own text — never inside an
 /// unrelated section. Returns the line a reviewer would comment on and the words.
-fn insertion_point(ctx: &Context, si: usize) -> (usize, String) {
+fn insertion_point(ctx: &Context, si: usize) -> (usize, String, usize) {
     let spec = ctx.spec;
     let o = &ctx.outline;
     let headings = &ctx.card.headings;
@@ -144,17 +149,99 @@ fn insertion_point(ctx: &Context, si: usize) -> (usize, String) {
                 ctx.heading_display(a),
                 ctx.heading_display(n)
             ),
+            headings[n].line,
         ),
         (Some(a), None) => (
             last_line,
             message!("after `{}`, at the end of the card", ctx.heading_display(a)),
+            last_line + 1,
         ),
         (None, Some(n)) => (
             headings[n].line,
             message!("before `{}`", ctx.heading_display(n)),
+            headings[n].line,
         ),
-        (None, None) => (last_line, "at the end of the card".to_string()),
+        (None, None) => (
+            last_line,
+            "at the end of the card".to_string(),
+            last_line + 1,
+        ),
     }
+}
+
+/// What `fix` inserts for a missing section: its heading and the template's own
+/// text under it, and the same for each missing subsection, so the author sees
+/// exactly what to fill in.
+fn skeleton(ctx: &Context, si: usize, out: &mut Vec<String>) {
+    let s = &ctx.spec.sections[si];
+    out.push(s.heading_line());
+    out.push(String::new());
+    if !s.body.is_empty() {
+        out.extend(s.body.iter().cloned());
+        out.push(String::new());
+    }
+    for (ci, c) in ctx.spec.sections.iter().enumerate() {
+        if c.parent == Some(si) && ctx.outline.spec_to_card[ci].is_none() && !c.optional {
+            skeleton(ctx, ci, out);
+        }
+    }
+}
+
+/// For an empty card: the template's title (if the card has none) at the top, and
+/// every section of the template after what the card has.
+fn whole_template(ctx: &Context) -> Vec<Edit> {
+    let spec = ctx.spec;
+    let mut edits = Vec::new();
+    if let Some(t) = spec.sections.iter().position(|s| s.title_slot) {
+        if ctx.outline.spec_to_card[t].is_none() {
+            edits.push(title_insertion(ctx, t));
+        }
+    }
+    let mut lines = Vec::new();
+    for (si, s) in spec.sections.iter().enumerate() {
+        if s.parent.is_none()
+            && !s.title_slot
+            && !s.optional
+            && ctx.outline.spec_to_card[si].is_none()
+        {
+            skeleton(ctx, si, &mut lines);
+        }
+    }
+    edits.push(insertion(ctx, ctx.card.line_count() + 1, lines));
+    edits
+}
+
+/// The template's title heading and its text, before the card's first heading (or
+/// its first text): the author then names the model in place of the placeholder.
+fn title_insertion(ctx: &Context, si: usize) -> Edit {
+    let card = ctx.card;
+    let at = card
+        .headings
+        .first()
+        .map(|h| h.line)
+        .or_else(|| card.blocks.first().map(|b| b.line))
+        .unwrap_or(card.line_count() + 1);
+    let s = &ctx.spec.sections[si];
+    let mut lines = vec![s.heading_line(), String::new()];
+    lines.extend(s.body.iter().cloned());
+    insertion(ctx, at, lines)
+}
+
+/// `lines` inserted before line `at`, set off by blank lines from the text around.
+pub fn insertion(ctx: &Context, at: usize, mut lines: Vec<String>) -> Edit {
+    let last = ctx.card.line_count();
+    let before = (at > 1).then(|| ctx.card.line_text(at - 1));
+    if before.is_some_and(|b| !b.trim().is_empty()) {
+        lines.insert(0, String::new());
+    }
+    if at > last {
+        while lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+    } else if lines.last().is_some_and(|l| !l.is_empty()) {
+        lines.push(String::new());
+    }
+    Edit::insert_before(at, lines)
 }
 
 /// The heading line rewritten at `level` with `text`, as a suggestion for lines
@@ -263,11 +350,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 let h = &ctx.card.headings[c];
                 let (si, _) = ctx.outline.card_to_spec[c]?;
                 let text = rewrite_heading(ctx, h, ctx.spec.sections[si].level, None)?;
-                Some(Edit {
-                    line: h.line,
-                    end_line: h.end_line,
-                    text,
-                })
+                Some(Edit::replace(h.line, h.end_line, &text))
             })
             .collect();
         let h = &ctx.card.headings[first];
@@ -330,6 +413,47 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
             None => " Move it up, before the other sections.".to_string(),
         };
         let h = &ctx.card.headings[c];
+        let (from, to) = extent(ctx, c);
+        let target = match prev {
+            Some(p) => {
+                let pc = ctx.outline.spec_to_card[p].expect("paired");
+                let (_, pend) = extent(ctx, pc);
+                // After the preceding section and its subsections; for a parent, after
+                // its own text.
+                let is_parent = ctx.spec.sections[si].parent == Some(p);
+                if is_parent {
+                    ctx.card.headings.get(pc + 1).map_or(pend + 1, |n| n.line)
+                } else {
+                    pend + 1
+                }
+            }
+            None => ctx
+                .card
+                .headings
+                .iter()
+                .enumerate()
+                .find(|(k, _)| ctx.outline.card_to_spec[*k].is_some() && *k != c)
+                .map_or(1, |(_, hh)| hh.line),
+        };
+        let moved: Vec<String> = (from..=to)
+            .map(|l| ctx.card.line_text(l).to_string())
+            .collect();
+        let edits = if (from..=to + 1).contains(&target) || moved.is_empty() {
+            Vec::new()
+        } else {
+            let mut ins = moved;
+            if ins.last().is_some_and(|l| !l.trim().is_empty()) {
+                ins.push(String::new());
+            }
+            vec![
+                Edit {
+                    line: from,
+                    end_line: to,
+                    lines: Vec::new(),
+                },
+                Edit::insert_before(target, ins),
+            ]
+        };
         out.push(
             Draft::new(
                 "section-order",
@@ -341,9 +465,22 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
             )
             .end_line(h.end_line)
             .section_opt(ctx.section_name(Some(c)))
-            .subject(ctx.card.heading_text(h)),
+            .subject(ctx.card.heading_text(h))
+            .unsafe_edits(edits),
         );
     }
+}
+
+/// The lines a card heading's section spans: the heading to the line before the next
+/// heading of its level or higher (the end of the card).
+fn extent(ctx: &Context, c: usize) -> (usize, usize) {
+    let headings = &ctx.card.headings;
+    let level = headings[c].level;
+    let end = headings[c + 1..]
+        .iter()
+        .find(|h| h.level <= level)
+        .map_or(ctx.card.line_count(), |h| h.line - 1);
+    (headings[c].line, end.max(headings[c].end_line))
 }
 
 fn duplicates(ctx: &Context, out: &mut Vec<Draft>) {
@@ -545,8 +682,8 @@ mod tests {
         assert_eq!(lv[0].line, 5);
         assert!(lv[0].message.starts_with("Every heading is one level deeper than the template's (8 headings, from `## Model Details` on): promote each by one `#`"), "{}", lv[0].message);
         assert_eq!(lv[0].edits.len(), 8);
-        assert_eq!(lv[0].edits[0].text, "# Model Details");
-        assert_eq!(lv[0].edits[1].text, "## Model Description");
+        assert_eq!(lv[0].edits[0].lines, vec!["# Model Details"]);
+        assert_eq!(lv[0].edits[1].lines, vec!["## Model Description"]);
         assert_eq!(
             lv[1].suggestion.as_deref(),
             Some("## Compute Infrastructure")

@@ -43,10 +43,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
             )
             .section_opt(ctx.section_name(t.section))
             .subject(raw_text.trim().to_string());
-            if cells < header && raw_text.trim_end().ends_with('|') {
-                let line_text = card.line_text(line);
+            if cells < header {
+                let line_text = card.line_text(line).trim_end();
                 let pad = " |".repeat(header - cells);
-                d = d.suggestion(message!("{}{pad}", line_text.trim_end()));
+                d = d.suggestion(if line_text.ends_with('|') {
+                    message!("{line_text}{pad}")
+                } else {
+                    message!("{line_text} |{pad}")
+                });
             }
             out.push(d);
         }

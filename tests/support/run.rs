@@ -159,17 +159,20 @@ pub fn writes(s: &Shared) -> usize {
         .count()
 }
 
-/// The good card with a TODO on a new line and the Recommendations section gone
-/// (removed lines cannot carry a comment, so that finding goes to the summary).
+/// The good card without its Recommendations section, to which the pull request adds
+/// a TODO on a new line: the TODO is commented inline; the missing section, on lines
+/// the pull request did not touch, goes to the summary.
 pub fn card_with_findings() -> (String, String) {
-    let base = good();
-    let head = base
-        .replace("- **Compute Region:** Germany", "- **Compute Region:** TODO")
-        .replace(
-            "## Recommendations\n\nInspect a random sample of outputs for every new experiment, and compare counts with a manual count on at least five fields of view before relying on the model.\n\n",
-            "",
-        );
+    let base = good().replace(
+        "## Recommendations\n\nInspect a random sample of outputs for every new experiment, and compare counts with a manual count on at least five fields of view before relying on the model.\n\n",
+        "",
+    );
+    let head = base.replace(
+        "- **Compute Region:** Germany",
+        "- **Compute Region:** TODO",
+    );
     assert_ne!(base, head);
+    assert_ne!(base, good());
     (base, head)
 }
 
