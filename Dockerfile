@@ -10,13 +10,13 @@ RUN mkdir -p src benches templates \
     && printf 'fn main() {}\n' > src/main.rs \
     && touch src/lib.rs \
     && printf 'fn main() {}\n' > benches/check.rs \
-    && cargo build --release --locked \
+    && cargo build --release --locked --features github \
     && rm -rf src benches
 COPY templates ./templates
 COPY benches ./benches
 COPY src ./src
 RUN touch src/main.rs src/lib.rs \
-    && cargo build --release --locked \
+    && cargo build --release --locked --features github \
     && cp target/release/modelcard-review /modelcard-review
 
 # Final stage: nothing but the binary. HTTPS roots are built in (rustls with

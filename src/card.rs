@@ -291,6 +291,25 @@ impl<'t> Card<'t> {
         }
     }
 
+    /// Column (1-based, in characters) of the block's text at `block_off` in its line.
+    pub fn column_of_plain(&self, b: &Block, block_off: usize) -> usize {
+        let plain_off = b.text.start + block_off;
+        let segs = &self.segs[b.segs.clone()];
+        let i = segs.partition_point(|(p, _)| *p <= plain_off);
+        let Some((p, s)) = i.checked_sub(1).and_then(|i| segs.get(i)) else {
+            return 1;
+        };
+        let src = (s + (plain_off - p)).min(self.text.len());
+        let line = self.lines.line(src);
+        let start = self
+            .lines
+            .line_range(self.text, line)
+            .map_or(src, |r| r.start.min(src));
+        self.text
+            .get(start..src)
+            .map_or(1, |t| t.chars().count() + 1)
+    }
+
     /// Whether the block's text at `block_off` comes from a code span (`` `x` ``): a
     /// code span's piece starts at its backtick in the source.
     pub fn in_code_span(&self, b: &Block, block_off: usize) -> bool {

@@ -69,6 +69,8 @@ pub struct Finding {
     /// Shared by the findings of one file.
     pub path: Arc<str>,
     pub line: usize,
+    /// 1-based, in characters: where on `line` the problem starts.
+    pub column: usize,
     pub end_line: usize,
     pub message: String,
     pub section: Option<String>,
@@ -188,6 +190,8 @@ impl Edit {
 pub struct Draft {
     pub rule: &'static str,
     pub line: usize,
+    /// None: where the line's text starts.
+    pub column: Option<usize>,
     pub end_line: usize,
     pub message: String,
     pub section: Option<String>,
@@ -205,6 +209,7 @@ impl Draft {
         Draft {
             rule,
             line,
+            column: None,
             end_line: line,
             message,
             section: None,
@@ -243,6 +248,10 @@ impl Draft {
         self.subject = s.into();
         self
     }
+    pub fn column(mut self, c: usize) -> Self {
+        self.column = Some(c.max(1));
+        self
+    }
     pub fn edits(mut self, e: Vec<Edit>) -> Self {
         self.edits = e;
         self
@@ -268,6 +277,7 @@ impl Draft {
             severity,
             path: Arc::clone(path),
             line: self.line,
+            column: self.column.unwrap_or(0),
             end_line: self.end_line.max(self.line),
             message: std::mem::take(&mut self.message),
             section: self.section.take(),

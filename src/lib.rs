@@ -28,6 +28,7 @@ pub mod in_order;
 pub mod instructions;
 pub mod matcher;
 pub mod new_card;
+pub mod preview;
 pub mod report;
 pub mod review;
 pub mod rules;

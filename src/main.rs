@@ -16,9 +16,10 @@ fn main() {
         Command::Fix(args) => cli::run_fix(args),
         Command::New(args) => cli::run_new(args),
         Command::Rules(args) => cli::run_rules(args, &mut std::io::stdout().lock()),
-        #[cfg(feature = "github")]
+        Command::Template(args) => cli::run_template(args, &mut std::io::stdout().lock()),
+        Command::Completions(args) => cli::run_completions(args, &mut std::io::stdout().lock()),
+        Command::Man => cli::run_man(&mut std::io::stdout().lock()),
         Command::Review(args) => cli::run_review(args),
-        #[cfg(feature = "github")]
         Command::Publish(args) => cli::run_publish(args),
     };
     match result {
@@ -31,13 +32,16 @@ fn main() {
     }
 }
 
-/// Logs go to stderr, filtered by MODELCARD_REVIEW_LOG (default: warnings).
+/// Logs go to stderr, filtered by MODELCARD_REVIEW_LOG (default: warnings), with
+/// colours only on a terminal (and never with NO_COLOR).
 fn init_logging() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("MODELCARD_REVIEW_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(modelcard_review::report::text::color_wanted(None, std::io::stderr().is_terminal()))
         .with_target(false)
         .try_init();
 }

@@ -42,7 +42,45 @@ fn broken_card_fails_with_text_report() {
         out.contains("24 | - **Developed by:** *[Name(s), Institution(s)]*"),
         "{out}"
     );
-    assert!(out.contains("+ ## Model Description"), "{out}");
+    assert!(out.contains("= help: replace with: ## Model Description"), "{out}");
+    // The spot is marked under the placeholder, and no colour when piped.
+    assert!(out.contains("   |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^"), "{out}");
+    assert!(!out.contains('\u{1b}'), "no ANSI codes when not a terminal");
+    let o = run(&["check", "--color", "always", BROKEN]);
+    assert!(stdout(&o).contains('\u{1b}'));
+    let o = bin().env("CLICOLOR_FORCE", "1").args(["check", BROKEN]).output().unwrap();
+    assert!(stdout(&o).contains('\u{1b}'));
+    let o = bin()
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .args(["check", BROKEN])
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\u{1b}'));
+}
+
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        assert!(stdout(&o).contains("modelcard-review"), "{shell}");
+        assert!(stdout(&o).contains("force-exclude"), "{shell}: every flag");
+    }
+    let o = run(&["man"]);
+    assert!(stdout(&o).starts_with(".ie"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("modelcard\\-review"));
+}
+
+#[test]
+fn template_prints_the_template_in_use() {
+    let o = run(&["template"]);
+    assert_eq!(stdout(&o), modelcard_review::template::DEFAULT_TEMPLATE);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.md"), "# [Name]\n\n# Only\n").unwrap();
+    std::fs::write(dir.path().join(".modelcard-review.toml"), "template = \"t.md\"\n").unwrap();
+    let o = run_in(dir.path(), &["template"]);
+    assert_eq!(stdout(&o), "# [Name]\n\n# Only\n");
 }
 
 #[test]

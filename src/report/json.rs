@@ -1,7 +1,8 @@
-//! `--format json`: `{"version":1,"files":[…],"summary":{…}}`, streamed.
+//! `--format json`: `{"version":1,"files":[…],"summary":{…}}`, streamed. Its shape is
+//! `schemas/check-output.v1.schema.json` (a test and CI validate output against it).
 
 use super::{FileResult, Reporter, Totals};
-use crate::finding::Finding;
+use crate::finding::{fingerprints, Finding, Fingerprint};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -15,6 +16,7 @@ struct JsonFinding<'a> {
     rule: &'a str,
     severity: &'a str,
     line: usize,
+    column: usize,
     end_line: usize,
     message: &'a str,
     section: Option<&'a str>,
@@ -22,20 +24,27 @@ struct JsonFinding<'a> {
     suggestion: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     edits: &'a [crate::finding::Edit],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unsafe_fix: bool,
+    /// The finding's identity across pushes (as in SARIF and the review).
+    fingerprint: String,
 }
 
-impl<'a> From<&'a Finding> for JsonFinding<'a> {
-    fn from(f: &'a Finding) -> Self {
+impl<'a> JsonFinding<'a> {
+    fn new(f: &'a Finding, fingerprint: Fingerprint) -> Self {
         JsonFinding {
             rule: f.rule,
             severity: f.severity.as_str(),
             line: f.line,
+            column: f.column.max(1),
             end_line: f.end_line,
             message: &f.message,
             section: f.section.as_deref(),
             field: f.field.as_deref(),
             suggestion: f.suggestion.as_deref(),
             edits: &f.edits,
+            unsafe_fix: f.unsafe_fix && !f.edits.is_empty(),
+            fingerprint: fingerprint.to_string(),
         }
     }
 }
@@ -59,7 +68,12 @@ impl Reporter for JsonReporter {
         self.first = false;
         let jf = JsonFile {
             path: file.path,
-            findings: file.findings.iter().map(JsonFinding::from).collect(),
+            findings: file
+                .findings
+                .iter()
+                .zip(fingerprints(file.findings))
+                .map(|(f, fp)| JsonFinding::new(f, fp))
+                .collect(),
         };
         serde_json::to_writer(&mut *out, &jf).map_err(io::Error::other)
     }

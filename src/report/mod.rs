@@ -93,9 +93,10 @@ pub trait Reporter {
     fn end(&mut self, out: &mut dyn Write, totals: &Totals) -> io::Result<()>;
 }
 
-pub fn reporter(format: Format) -> Box<dyn Reporter> {
+/// The reporter for a format; `color` only matters for text.
+pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     match format {
-        Format::Text => Box::new(text::TextReporter),
+        Format::Text => Box::new(text::TextReporter { color }),
         Format::Json => Box::new(json::JsonReporter::default()),
         Format::Sarif => Box::new(sarif::SarifReporter::default()),
         Format::Github => Box::new(annotations::AnnotationReporter),

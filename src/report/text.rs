@@ -1,11 +1,44 @@
 //! Compiler-style text for people: where, which rule, what to do, and the line itself.
 
 use super::{FileResult, Reporter, Totals};
+use crate::finding::Severity;
 use crate::text::LineIndex;
+use annotate_snippets::{Level, Renderer, Snippet};
 use std::io::{self, Write};
 
+/// Compiler-style diagnostics, rendered by annotate-snippets (as rustc renders its
+/// own): the message, the card's lines with the spot marked, then the section, the
+/// suggestion and whether `fix` applies it.
 #[derive(Default)]
-pub struct TextReporter;
+pub struct TextReporter {
+    pub color: bool,
+}
+
+/// Whether to colour: `--color always|never` decides; else `NO_COLOR` turns colour
+/// off, `CLICOLOR_FORCE` on, and otherwise only a terminal gets it.
+pub fn color_wanted(flag: Option<&str>, is_terminal: bool) -> bool {
+    match flag {
+        Some("always") => return true,
+        Some("never") => return false,
+        _ => {}
+    }
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+    if set("NO_COLOR") {
+        return false;
+    }
+    if set("CLICOLOR_FORCE") {
+        return true;
+    }
+    is_terminal
+}
+
+fn level(s: Severity) -> Level {
+    match s {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Notice => Level::Note,
+    }
+}
 
 impl Reporter for TextReporter {
     fn shows_source(&self) -> bool {
@@ -16,50 +49,73 @@ impl Reporter for TextReporter {
         if file.findings.is_empty() {
             return Ok(());
         }
+        let renderer = if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let index = file.source.map(LineIndex::new);
         for f in file.findings {
-            writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.message)?;
-            writeln!(out, "  --> {}:{}", file.path, f.line)?;
+            let last = f.end_line.min(f.line + 4);
+            // The lines shown, one string, and where the marked spot lies in it.
+            let mut shown = String::new();
+            let mut span = 0..0;
             if let (Some(src), Some(idx)) = (file.source, index.as_ref()) {
-                let width = f.end_line.to_string().len();
-                let last = f.end_line.min(f.line + 4);
-                writeln!(out, "{:width$} |", "")?;
                 for l in f.line..=last {
-                    if let Some(t) = idx.line_text(src, l) {
-                        writeln!(out, "{l:>width$} | {}", crate::text::ellipsize(t, 200))?;
+                    let t = idx.line_text(src, l).unwrap_or("");
+                    let t = crate::text::ellipsize(t, 200);
+                    if l == f.line {
+                        let start = shown.len()
+                            + t.char_indices()
+                                .nth(f.column.saturating_sub(1))
+                                .map_or(t.len(), |(i, _)| i);
+                        let end = shown.len() + t.trim_end().len();
+                        span = start.min(end)..end.max(start);
                     }
-                }
-                if last < f.end_line {
-                    writeln!(out, "{:width$} | …", "")?;
-                }
-                let mut notes = Vec::new();
-                if let Some(s) = &f.section {
-                    notes.push(format!("section: {s}"));
-                }
-                if let Some(fl) = &f.field {
-                    notes.push(format!("field: {fl}"));
-                }
-                if !notes.is_empty() {
-                    writeln!(out, "{:width$} = {}", "", notes.join(" · "))?;
-                }
-                if let Some(s) = &f.suggestion {
-                    writeln!(out, "{:width$} = suggestion: replace with", "")?;
-                    for l in s.lines() {
-                        writeln!(out, "{:width$} + {l}", "")?;
-                    }
-                }
-                if !f.edits.is_empty() {
-                    let lines: usize = f.edits.iter().map(|e| e.lines.len().max(1)).sum();
-                    writeln!(
-                        out,
-                        "{:width$} = fix: {lines} line(s){}; `modelcard-review fix{}` applies it",
-                        "",
-                        if f.unsafe_fix { " moved" } else { "" },
-                        if f.unsafe_fix { " --unsafe-fixes" } else { "" }
-                    )?;
+                    shown.push_str(&t);
+                    shown.push('\n');
                 }
             }
-            writeln!(out)?;
+            let mut notes = Vec::new();
+            if let Some(s) = &f.section {
+                notes.push(format!("section: {s}"));
+            }
+            if let Some(fl) = &f.field {
+                notes.push(format!("field: {fl}"));
+            }
+            let notes = notes.join(" · ");
+            let suggestion = f
+                .suggestion
+                .as_ref()
+                .map(|s| format!("replace with: {}", s.lines().collect::<Vec<_>>().join(" ⏎ ")));
+            let fix = (!f.fix().is_empty()).then(|| {
+                format!(
+                    "`modelcard-review fix{}` applies this fix",
+                    if f.unsafe_fix { " --unsafe-fixes" } else { "" }
+                )
+            });
+            let origin = format!("{}:{}:{}", file.path, f.line, f.column.max(1));
+            let mut message = level(f.severity).title(&f.message).id(f.rule);
+            if file.source.is_some() {
+                message = message.snippet(
+                    Snippet::source(&shown)
+                        .line_start(f.line)
+                        .origin(file.path)
+                        .annotation(level(f.severity).span(span.clone())),
+                );
+            } else {
+                message = message.footer(Level::Note.title(&origin));
+            }
+            if !notes.is_empty() {
+                message = message.footer(Level::Note.title(&notes));
+            }
+            if let Some(s) = &suggestion {
+                message = message.footer(Level::Help.title(s));
+            }
+            if let Some(x) = &fix {
+                message = message.footer(Level::Help.title(x));
+            }
+            writeln!(out, "{}\n", renderer.render(message))?;
         }
         Ok(())
     }

@@ -271,7 +271,9 @@ pub fn unreadable_at(
     finish(
         cfg,
         path,
-        &mut [Draft::new("unreadable-file", line.max(1), message).subject(subject)],
+        &mut [Draft::new("unreadable-file", line.max(1), message)
+            .subject(subject)
+            .column(1)],
     )
 }
 
@@ -321,6 +323,12 @@ pub fn check_card(
     drafts.clear();
     if drafts.capacity() <= MAX_SPARE_DRAFTS {
         SPARE_DRAFTS.set(drafts);
+    }
+    for f in &mut findings {
+        if f.column == 0 {
+            let text = card.line_text(f.line);
+            f.column = text.chars().take_while(|c| c.is_whitespace()).count() + 1;
+        }
     }
     let before = findings.len();
     findings.retain(|f| !suppressions.covers(f));

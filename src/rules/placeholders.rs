@@ -14,6 +14,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
 
 struct LineHits {
     texts: Vec<String>,
+    /// Where the first placeholder on the line starts.
+    column: Option<usize>,
     any_template: bool,
     any_generic: bool,
     field: Option<String>,
@@ -36,6 +38,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             let line = card.line_of_plain(b, h.range.start);
             let entry = by_line.entry(line).or_insert_with(|| LineHits {
                 texts: Vec::new(),
+                column: Some(card.column_of_plain(b, h.range.start)),
                 any_template: false,
                 any_generic: false,
                 field: None,
@@ -64,6 +67,9 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
     for (line, section, text) in &card.html_placeholders {
         let entry = by_line.entry(*line).or_insert_with(|| LineHits {
             texts: Vec::new(),
+            column: card.line_text(*line).find(text.as_str()).map(|i| {
+                card.line_text(*line)[..i].chars().count() + 1
+            }),
             any_template: false,
             any_generic: true,
             field: None,
@@ -80,6 +86,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         if text.eq_ignore_ascii_case(title) {
             let entry = by_line.entry(h.line).or_insert_with(|| LineHits {
                 texts: Vec::new(),
+                column: None,
                 any_template: true,
                 any_generic: false,
                 field: None,
@@ -136,8 +143,12 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             );
         }
         let line_text = card.line_text(line).trim().to_string();
+        let mut d = Draft::new("placeholder", line, msg);
+        if let Some(c) = lh.column {
+            d = d.column(c);
+        }
         out.push(
-            Draft::new("placeholder", line, msg)
+            d
                 .section_opt(ctx.section_name(lh.section))
                 .field_opt(lh.field)
                 .subject(line_text),

@@ -1,0 +1,225 @@
+//! `review --dry-run --base REF`: the review the bot would post on a pull request,
+//! previewed in a local git checkout with no token and no event. The changed cards and
+//! their changed lines come from `git diff REF...HEAD`, the settings from REF (as the
+//! Action takes them from the base), and the same planner decides what goes inline.
+
+use crate::check::Globs;
+use crate::cli::CommonArgs;
+use crate::config::{Config, Overrides, DEFAULT_CONFIG_NAME};
+use crate::diff::ChangedLines;
+use crate::review::markdown;
+use crate::review::plan::{build_plan, CardInput, Conclusion, PlanInput};
+use crate::rules::{check_card_bytes, LinkOracle};
+use crate::template::Spec;
+use anyhow::{bail, Context, Result};
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::process::Command;
+
+/// Runs git in `dir`; its standard output, or an error with what git said.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .context("cannot run git: is it installed?")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
+fn git_text(dir: &Path, args: &[&str]) -> Result<String> {
+    Ok(String::from_utf8_lossy(&git(dir, args)?).trim().to_string())
+}
+
+/// A file at a commit, or None when the commit has no such file.
+fn show(root: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
+    git(root, &["show", &format!("{commit}:{path}")]).ok()
+}
+
+/// The files of HEAD, for relative links.
+struct TreeOracle(HashSet<String>);
+
+impl LinkOracle for TreeOracle {
+    fn exists(&self, path: &str) -> Option<bool> {
+        Some(self.0.contains(path) || self.0.iter().any(|p| p.starts_with(&format!("{path}/"))))
+    }
+}
+
+/// The settings at the base, as the Action reads them; `--config`/`--template` are
+/// repository paths there.
+fn settings_at(
+    root: &Path,
+    base: &str,
+    common: &CommonArgs,
+    overrides: &Overrides,
+) -> Result<(Config, Spec, String)> {
+    let short = &base[..base.len().min(7)];
+    let config_path = common
+        .config
+        .as_ref()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|| DEFAULT_CONFIG_NAME.to_string());
+    let config_text = show(root, base, &config_path);
+    if config_text.is_none() && common.config.is_some() {
+        bail!("{config_path}: no such file at the base ({short})");
+    }
+    let mut cfg = match &config_text {
+        Some(t) => Config::parse(&String::from_utf8_lossy(t), Path::new(""))
+            .with_context(|| format!("invalid config file {config_path} at the base ({short})"))?,
+        None => Config::default(),
+    };
+    overrides.apply(&mut cfg)?;
+    let template = common
+        .template
+        .as_ref()
+        .or(cfg.template.as_ref())
+        .map(|t| t.to_string_lossy().replace('\\', "/"));
+    let spec = match &template {
+        Some(t) => {
+            let bytes = show(root, base, t)
+                .with_context(|| format!("template {t}: no such file at the base ({short})"))?;
+            let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
+                .map_err(|e| anyhow::anyhow!("template {t}: {}", e.explain()))?;
+            Spec::from_markdown(text, t, &cfg)?
+        }
+        None => Spec::default_spec(&cfg)?,
+    };
+    let description = format!(
+        "{} and {}, from the base at {short}",
+        if config_text.is_some() {
+            format!("`{config_path}`")
+        } else {
+            format!("default settings (no `{config_path}`)")
+        },
+        template
+            .map(|t| format!("the template `{t}`"))
+            .unwrap_or_else(|| "the built-in RI-SCALE Model Hub template".into())
+    );
+    Ok((cfg, spec, description))
+}
+
+pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result<i32> {
+    let cwd = std::env::current_dir().context("cannot determine the current folder")?;
+    let root = git_text(&cwd, &["rev-parse", "--show-toplevel"])
+        .context("not a git repository: run the preview inside a checkout of the hub")?;
+    let root = Path::new(&root).to_path_buf();
+    let base = git_text(&root, &["rev-parse", "--verify", &format!("{base_ref}^{{commit}}")])
+        .with_context(|| format!("unknown base {base_ref:?}: name a branch, tag or commit"))?;
+    let head = git_text(&root, &["rev-parse", "--verify", "HEAD^{commit}"])?;
+    let merge_base = git_text(&root, &["merge-base", &base, &head])
+        .with_context(|| format!("{base_ref} and HEAD have no common history"))?;
+    let (cfg, spec, settings) = settings_at(&root, &merge_base, common, overrides)?;
+    let globs = Globs::for_repository(&cfg)?;
+    let tree = TreeOracle(
+        git_text(&root, &["ls-tree", "-r", "--name-only", "HEAD"])?
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    );
+    let listing = git_text(
+        &root,
+        &["diff", "--name-status", "-M", "--no-color", &merge_base, &head],
+    )?;
+    let mut cards = Vec::new();
+    let mut notes = Vec::new();
+    let mut not_cards = Vec::new();
+    for line in listing.lines() {
+        let parts: Vec<&str> = line.split('\t').collect();
+        let (status, path) = match parts.as_slice() {
+            [s, p] => (*s, *p),
+            [s, _, new] => (*s, *new),
+            _ => continue,
+        };
+        if !globs.matches(path) {
+            if !status.starts_with('D')
+                && path.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+            {
+                not_cards.push(format!("`{path}`"));
+            }
+            continue;
+        }
+        if status.starts_with('D') {
+            notes.push(format!("`{path}` is deleted; nothing to check."));
+            continue;
+        }
+        let bytes = show(&root, &head, path).unwrap_or_default();
+        let text_ok = !bytes.contains(&0) && std::str::from_utf8(&bytes).is_ok();
+        let changed = if text_ok {
+            let mut args = vec!["diff", "--no-color", "-U3", "-M", &merge_base, &head, "--"];
+            if let [_, old, _] = parts.as_slice() {
+                args.push(old);
+            }
+            args.push(path);
+            ChangedLines::from_patch(&String::from_utf8_lossy(&git(&root, &args)?))
+        } else {
+            ChangedLines::default()
+        };
+        let checked = check_card_bytes(&spec, &cfg, path, &bytes, &tree);
+        cards.push(CardInput {
+            path: path.to_string(),
+            findings: checked.findings,
+            suppressed: checked.suppressed,
+            changed,
+            text: if text_ok {
+                String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string()
+            } else {
+                String::new()
+            },
+        });
+    }
+    if !not_cards.is_empty() {
+        notes.push(format!(
+            "Not checked as model cards: {} — set `paths` to change this.",
+            not_cards.join(", ")
+        ));
+    }
+    let plan = build_plan(&PlanInput {
+        repository: "local".into(),
+        pull_number: 0,
+        head_sha: head.clone(),
+        run_key: "preview".into(),
+        fail_on: cfg.fail_on,
+        cards,
+        unknown_paths: BTreeSet::new(),
+        notes,
+        prior: Vec::new(),
+        max_comments: cfg.max_comments,
+        server_url: String::new(),
+        settings: settings.clone(),
+    });
+    println!("Preview of the review of {base_ref}...HEAD. Settings: {settings}.\n");
+    println!("Inline review comments the bot would post ({}):", plan.comments.len());
+    for c in &plan.comments {
+        let lines = match c.start_line {
+            Some(s) => format!("{s}-{}", c.line),
+            None => c.line.to_string(),
+        };
+        let body = c.body.split("<sub>").next().unwrap_or("").trim_end();
+        println!("\n{}:{lines}\n{}", c.path, indent(body));
+    }
+    println!(
+        "\n--- The summary comment (and the check's text):\n\n{}",
+        markdown::summary(&plan, &[], &[], markdown::COMMENT_LIMIT)
+    );
+    println!(
+        "--- The check `modelcard-review` would conclude: {}",
+        plan.conclusion.as_str()
+    );
+    Ok(match plan.conclusion {
+        Conclusion::Success => 0,
+        Conclusion::Failure => 1,
+    })
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
