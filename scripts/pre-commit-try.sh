@@ -5,7 +5,7 @@
 # README and docs alone, fail on the broken card, and pass once it is fixed.
 # Usage: scripts/pre-commit-try.sh PRE_COMMIT_BIN
 set -euo pipefail
-PRE_COMMIT="$1"
+PRE_COMMIT="$(realpath "$1")"
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 HUB="$(mktemp -d)"
 trap 'rm -rf "$HUB"' EXIT

@@ -41,7 +41,10 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(modelcard_review::report::text::color_wanted(None, std::io::stderr().is_terminal()))
+        .with_ansi(modelcard_review::report::text::color_wanted(
+            None,
+            std::io::stderr().is_terminal(),
+        ))
         .with_target(false)
         .try_init();
 }

@@ -109,8 +109,11 @@ pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result
     let root = git_text(&cwd, &["rev-parse", "--show-toplevel"])
         .context("not a git repository: run the preview inside a checkout of the hub")?;
     let root = Path::new(&root).to_path_buf();
-    let base = git_text(&root, &["rev-parse", "--verify", &format!("{base_ref}^{{commit}}")])
-        .with_context(|| format!("unknown base {base_ref:?}: name a branch, tag or commit"))?;
+    let base = git_text(
+        &root,
+        &["rev-parse", "--verify", &format!("{base_ref}^{{commit}}")],
+    )
+    .with_context(|| format!("unknown base {base_ref:?}: name a branch, tag or commit"))?;
     let head = git_text(&root, &["rev-parse", "--verify", "HEAD^{commit}"])?;
     let merge_base = git_text(&root, &["merge-base", &base, &head])
         .with_context(|| format!("{base_ref} and HEAD have no common history"))?;
@@ -124,7 +127,14 @@ pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result
     );
     let listing = git_text(
         &root,
-        &["diff", "--name-status", "-M", "--no-color", &merge_base, &head],
+        &[
+            "diff",
+            "--name-status",
+            "-M",
+            "--no-color",
+            &merge_base,
+            &head,
+        ],
     )?;
     let mut cards = Vec::new();
     let mut notes = Vec::new();
@@ -138,7 +148,10 @@ pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result
         };
         if !globs.matches(path) {
             if !status.starts_with('D')
-                && path.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+                && path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
             {
                 not_cards.push(format!("`{path}`"));
             }
@@ -167,7 +180,9 @@ pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result
             suppressed: checked.suppressed,
             changed,
             text: if text_ok {
-                String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string()
+                String::from_utf8_lossy(&bytes)
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
             } else {
                 String::new()
             },
@@ -194,7 +209,10 @@ pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result
         settings: settings.clone(),
     });
     println!("Preview of the review of {base_ref}...HEAD. Settings: {settings}.\n");
-    println!("Inline review comments the bot would post ({}):", plan.comments.len());
+    println!(
+        "Inline review comments the bot would post ({}):",
+        plan.comments.len()
+    );
     for c in &plan.comments {
         let lines = match c.start_line {
             Some(s) => format!("{s}-{}", c.line),

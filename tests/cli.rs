@@ -42,13 +42,23 @@ fn broken_card_fails_with_text_report() {
         out.contains("24 | - **Developed by:** *[Name(s), Institution(s)]*"),
         "{out}"
     );
-    assert!(out.contains("= help: replace with: ## Model Description"), "{out}");
+    assert!(
+        out.contains("= help: replace with: ## Model Description"),
+        "{out}"
+    );
     // The spot is marked under the placeholder, and no colour when piped.
-    assert!(out.contains("   |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^"), "{out}");
+    assert!(
+        out.contains("   |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^"),
+        "{out}"
+    );
     assert!(!out.contains('\u{1b}'), "no ANSI codes when not a terminal");
     let o = run(&["check", "--color", "always", BROKEN]);
     assert!(stdout(&o).contains('\u{1b}'));
-    let o = bin().env("CLICOLOR_FORCE", "1").args(["check", BROKEN]).output().unwrap();
+    let o = bin()
+        .env("CLICOLOR_FORCE", "1")
+        .args(["check", BROKEN])
+        .output()
+        .unwrap();
     assert!(stdout(&o).contains('\u{1b}'));
     let o = bin()
         .env("CLICOLOR_FORCE", "1")
@@ -78,7 +88,11 @@ fn template_prints_the_template_in_use() {
     assert_eq!(stdout(&o), modelcard_review::template::DEFAULT_TEMPLATE);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.md"), "# [Name]\n\n# Only\n").unwrap();
-    std::fs::write(dir.path().join(".modelcard-review.toml"), "template = \"t.md\"\n").unwrap();
+    std::fs::write(
+        dir.path().join(".modelcard-review.toml"),
+        "template = \"t.md\"\n",
+    )
+    .unwrap();
     let o = run_in(dir.path(), &["template"]);
     assert_eq!(stdout(&o), "# [Name]\n\n# Only\n");
 }

@@ -195,4 +195,3 @@ pub fn run_new(args: NewArgs) -> Result<i32> {
     );
     Ok(0)
 }
-

@@ -136,7 +136,10 @@ pub fn load_setup(common: &CommonArgs, root: &Path) -> Result<(Config, Spec)> {
 
 /// The settings from one config file (None: the defaults), with the command line's
 /// overrides, and a line saying which they are.
-pub(crate) fn load_from(common: &CommonArgs, config: Option<&Path>) -> Result<(Config, Spec, String)> {
+pub(crate) fn load_from(
+    common: &CommonArgs,
+    config: Option<&Path>,
+) -> Result<(Config, Spec, String)> {
     let mut cfg = match config {
         Some(p) => Config::load(p)?,
         None => Config::default(),
@@ -335,4 +338,3 @@ pub fn rules_markdown() -> String {
     }
     s
 }
-

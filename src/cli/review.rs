@@ -2,9 +2,9 @@
 //! local preview against a git base (`--dry-run --base REF`, any build).
 
 use super::CommonArgs;
-use anyhow::Result;
 #[cfg(feature = "github")]
 use anyhow::Context;
+use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 

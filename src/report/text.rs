@@ -84,10 +84,12 @@ impl Reporter for TextReporter {
                 notes.push(format!("field: {fl}"));
             }
             let notes = notes.join(" · ");
-            let suggestion = f
-                .suggestion
-                .as_ref()
-                .map(|s| format!("replace with: {}", s.lines().collect::<Vec<_>>().join(" ⏎ ")));
+            let suggestion = f.suggestion.as_ref().map(|s| {
+                format!(
+                    "replace with: {}",
+                    s.lines().collect::<Vec<_>>().join(" ⏎ ")
+                )
+            });
             let fix = (!f.fix().is_empty()).then(|| {
                 format!(
                     "`modelcard-review fix{}` applies this fix",

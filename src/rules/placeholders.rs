@@ -67,9 +67,10 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
     for (line, section, text) in &card.html_placeholders {
         let entry = by_line.entry(*line).or_insert_with(|| LineHits {
             texts: Vec::new(),
-            column: card.line_text(*line).find(text.as_str()).map(|i| {
-                card.line_text(*line)[..i].chars().count() + 1
-            }),
+            column: card
+                .line_text(*line)
+                .find(text.as_str())
+                .map(|i| card.line_text(*line)[..i].chars().count() + 1),
             any_template: false,
             any_generic: true,
             field: None,
@@ -148,8 +149,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             d = d.column(c);
         }
         out.push(
-            d
-                .section_opt(ctx.section_name(lh.section))
+            d.section_opt(ctx.section_name(lh.section))
                 .field_opt(lh.field)
                 .subject(line_text),
         );
