@@ -264,3 +264,85 @@ fn fork_examples_never_check_out_or_take_a_plan() {
         .collect();
     assert_eq!(ignored, vec!["- pull-request-target.yml"]);
 }
+
+/// The release workflow builds each architecture natively, pins the image by digest
+/// in action.yml, and publishes checksummed binaries.
+#[test]
+fn the_release_pins_the_image_by_digest_and_checksums_the_binaries() {
+    let r = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    assert!(r.contains("push-by-digest=true"));
+    assert!(r.contains(r#"image="docker://ghcr.io/$REPOSITORY@$DIGEST""#));
+    assert!(r.contains(r#"sed -i "s|^  image: Dockerfile\$|  image: $image|" action.yml"#));
+    assert!(
+        r.contains(r#"git tag -f "$major""#),
+        "the major tag moves too"
+    );
+    assert!(r.contains("sha256sum -- * > SHA256SUMS"));
+    assert!(
+        !r.contains("setup-qemu-action"),
+        "no compiler under emulation"
+    );
+    for target in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(r.contains(target), "{target}");
+    }
+    assert!(r.contains("{ platform: linux/arm64, os: ubuntu-24.04-arm"));
+    // main keeps building the Dockerfile, which builds the GitHub side.
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert!(action.contains("\n  image: Dockerfile\n"));
+    let docker = std::fs::read_to_string(root().join("Dockerfile")).unwrap();
+    assert!(docker.contains("--features github"));
+}
+
+/// Cargo.toml, the README, the examples and the pre-commit hooks name one release.
+#[test]
+fn version_strings_agree() {
+    let version = env!("CARGO_PKG_VERSION");
+    let major = version.split('.').next().unwrap();
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let readme = read("README.md");
+    assert!(
+        readme.contains(&format!("rev: v{version}")),
+        "README's pre-commit rev"
+    );
+    let hooks = read(".pre-commit-hooks.yaml");
+    assert!(
+        hooks.contains(&format!("modelcard-review:v{version} check")),
+        "docker hook tag"
+    );
+    let mut uses = 0;
+    for e in std::fs::read_dir(root().join("examples")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            for l in text
+                .lines()
+                .filter(|l| l.contains("ri-scale/modelcard-review"))
+            {
+                uses += 1;
+                assert!(
+                    l.contains(&format!("@v{major}")) || l.contains(&format!(":v{major}")),
+                    "{}: {l}",
+                    p.display()
+                );
+            }
+        }
+    }
+    assert!(uses >= 5);
+    for l in readme
+        .lines()
+        .filter(|l| l.contains("ri-scale/modelcard-review@") || l.contains("modelcard-review:v"))
+    {
+        assert!(
+            l.contains(&format!("@v{major}")) || l.contains(&format!(":v{major}")),
+            "README: {l}"
+        );
+    }
+    assert!(std::fs::metadata(root().join("LICENSE-MIT")).is_ok());
+    assert!(std::fs::metadata(root().join("LICENSE-APACHE")).is_ok());
+}

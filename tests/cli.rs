@@ -118,8 +118,10 @@ fn json_has_the_documented_shape() {
     assert_eq!(
         keys,
         [
+            "column",
             "end_line",
             "field",
+            "fingerprint",
             "line",
             "message",
             "rule",

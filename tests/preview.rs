@@ -5,8 +5,16 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git").current_dir(dir).args(args).output().unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn preview(dir: &Path, base: &str) -> Output {
@@ -40,21 +48,47 @@ fn a_commit_that_breaks_a_field_gets_the_comment_on_that_line() {
     git(root, &["commit", "-qm", "base"]);
     git(root, &["checkout", "-qb", "change"]);
     let broken = good().replace("- **Compute Region:** Germany", "- **Compute Region:** TBD");
-    let line = broken.lines().position(|l| l.contains("Compute Region:** TBD")).unwrap() + 1;
+    let line = broken
+        .lines()
+        .position(|l| l.contains("Compute Region:** TBD"))
+        .unwrap()
+        + 1;
     std::fs::write(root.join("models/seg/README.md"), &broken).unwrap();
     std::fs::write(root.join("README.md"), "# The hub\n\nTODO\n").unwrap();
     git(root, &["commit", "-qam", "change"]);
     let o = preview(root, "main");
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(1), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
-    assert!(out.contains("Inline review comments the bot would post (1):"), "{out}");
-    assert!(out.contains(&format!("models/seg/README.md:{line}\n")), "{out}");
-    assert!(out.contains("“TBD” is a placeholder in the field **Compute Region:**"), "{out}");
-    assert!(out.contains("Not checked as model cards: `README.md`"), "{out}");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("Inline review comments the bot would post (1):"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("models/seg/README.md:{line}\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains("“TBD” is a placeholder in the field **Compute Region:**"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Not checked as model cards: `README.md`"),
+        "{out}"
+    );
     assert!(out.contains("would conclude: failure"), "{out}");
     // Nothing changed since main: nothing to say, success.
     let o = preview(root, "change");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 #[test]
