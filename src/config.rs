@@ -155,10 +155,10 @@ impl Config {
             cfg.max_comments = m;
         }
         for (rule, level) in raw.rules.unwrap_or_default() {
-            if crate::rules::rule_info(&rule).is_none() {
+            if crate::registry::rule_info(&rule).is_none() {
                 bail!(
                     "key `rules.{rule}`: no rule has this id; `modelcard-review rules` lists them ({})",
-                    crate::rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+                    crate::registry::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
                 );
             }
             let lvl = parse_level(&level).with_context(|| {
@@ -194,7 +194,7 @@ impl Config {
         if let Some(l) = self.rule_levels.get(rule) {
             return *l;
         }
-        match crate::rules::rule_info(rule) {
+        match crate::registry::rule_info(rule) {
             Some(r) => Level::On(r.default_severity),
             None => Level::Off,
         }
@@ -235,7 +235,7 @@ impl Overrides {
             let (id, lvl) = r.split_once('=').with_context(|| {
                 format!("--rule {r:?}: write RULE=LEVEL, e.g. template-text=off")
             })?;
-            if crate::rules::rule_info(id).is_none() {
+            if crate::registry::rule_info(id).is_none() {
                 bail!(
                     "--rule {r:?}: no rule has the id {id:?}; `modelcard-review rules` lists them"
                 );

@@ -15,6 +15,8 @@
 //! assert!(findings.iter().any(|f| f.rule == "missing-section"));
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod card;
 pub mod check;
 pub mod cli;
@@ -29,6 +31,7 @@ pub mod instructions;
 pub mod matcher;
 pub mod new_card;
 pub mod preview;
+pub mod registry;
 pub mod report;
 pub mod review;
 pub mod rules;

@@ -4,7 +4,6 @@
 //! Action takes them from the base), and the same planner decides what goes inline.
 
 use crate::check::Globs;
-use crate::cli::CommonArgs;
 use crate::config::{Config, Overrides, DEFAULT_CONFIG_NAME};
 use crate::diff::ChangedLines;
 use crate::review::markdown;
@@ -56,17 +55,16 @@ impl LinkOracle for TreeOracle {
 fn settings_at(
     root: &Path,
     base: &str,
-    common: &CommonArgs,
+    source: &Source,
     overrides: &Overrides,
 ) -> Result<(Config, Spec, String)> {
     let short = &base[..base.len().min(7)];
-    let config_path = common
+    let config_path = source
         .config
-        .as_ref()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .clone()
         .unwrap_or_else(|| DEFAULT_CONFIG_NAME.to_string());
     let config_text = show(root, base, &config_path);
-    if config_text.is_none() && common.config.is_some() {
+    if config_text.is_none() && source.config.is_some() {
         bail!("{config_path}: no such file at the base ({short})");
     }
     let mut cfg = match &config_text {
@@ -75,11 +73,11 @@ fn settings_at(
         None => Config::default(),
     };
     overrides.apply(&mut cfg)?;
-    let template = common
-        .template
-        .as_ref()
-        .or(cfg.template.as_ref())
-        .map(|t| t.to_string_lossy().replace('\\', "/"));
+    let template = source.template.clone().or_else(|| {
+        cfg.template
+            .as_ref()
+            .map(|t| t.to_string_lossy().replace('\\', "/"))
+    });
     let spec = match &template {
         Some(t) => {
             let bytes = show(root, base, t)
@@ -104,7 +102,14 @@ fn settings_at(
     Ok((cfg, spec, description))
 }
 
-pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result<i32> {
+/// Repository paths of the config and the template at the base (None: the defaults).
+#[derive(Debug, Default, Clone)]
+pub struct Source {
+    pub config: Option<String>,
+    pub template: Option<String>,
+}
+
+pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32> {
     let cwd = std::env::current_dir().context("cannot determine the current folder")?;
     let root = git_text(&cwd, &["rev-parse", "--show-toplevel"])
         .context("not a git repository: run the preview inside a checkout of the hub")?;
@@ -117,7 +122,7 @@ pub fn run(base_ref: &str, common: &CommonArgs, overrides: &Overrides) -> Result
     let head = git_text(&root, &["rev-parse", "--verify", "HEAD^{commit}"])?;
     let merge_base = git_text(&root, &["merge-base", &base, &head])
         .with_context(|| format!("{base_ref} and HEAD have no common history"))?;
-    let (cfg, spec, settings) = settings_at(&root, &merge_base, common, overrides)?;
+    let (cfg, spec, settings) = settings_at(&root, &merge_base, source, overrides)?;
     let globs = Globs::for_repository(&cfg)?;
     let tree = TreeOracle(
         git_text(&root, &["ls-tree", "-r", "--name-only", "HEAD"])?

@@ -260,46 +260,14 @@ pub fn read_words(text: &str, sink: &mut impl WordSink) {
 }
 
 /// Bit i set when byte i of the sixteen (`lo` then `hi`, little-endian) is an ASCII
-/// letter or digit. SSE2: a handful of instructions for all sixteen bytes.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+/// letter or digit, from the eight-byte masks. (An SSE2 version with `unsafe`
+/// intrinsics was measured not to pay: see the commit that removed it.)
 #[inline(always)]
 fn alnum_mask16(lo: u64, hi: u64) -> u32 {
-    use std::arch::x86_64::{
-        _mm_add_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_set_epi64x,
-    };
-    // SAFETY: these intrinsics only need SSE2, which the `cfg` above proves is enabled
-    // for the whole build (every x86-64 processor has it). They touch no memory.
-    unsafe {
-        let x = _mm_set_epi64x(hi as i64, lo as i64);
-        // Signed compares: adding `0x80 - first` moves a range onto -128.., so a byte
-        // is in it when it is below -128 + its width. Bytes from 0x80 never land there.
-        let in_range = |v, first: u8, width: u8| {
-            let moved = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
-            _mm_cmplt_epi8(moved, _mm_set1_epi8((0x80u8 + width) as i8))
-        };
-        // OR-ing 0x20 maps upper-case letters onto lower-case ones and nothing else
-        // into a..=z.
-        let letter = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 26);
-        let digit = in_range(x, b'0', 10);
-        _mm_movemask_epi8(_mm_or_si128(letter, digit)) as u32
-    }
-}
-
-/// `alnum_mask16` for other processors, from the eight-byte masks.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-#[inline(always)]
-fn alnum_mask16_portable(lo: u64, hi: u64) -> u32 {
     // The high bit of byte k moved to bit k: the multiplier adds each shifted copy
     // into the top byte, where no two collide.
     let pack = |bits: u64| (((bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32;
     pack(alnum_bits(lo)) | pack(alnum_bits(hi)) << 8
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline(always)]
-fn alnum_mask16(lo: u64, hi: u64) -> u32 {
-    alnum_mask16_portable(lo, hi)
 }
 
 /// A multi-byte letter or digit (`é`, `µ`) starts among the eight bytes `x` read at
@@ -576,7 +544,6 @@ mod tests {
                 let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
                 let want = reference(lo, hi);
                 assert_eq!(alnum_mask16(lo, hi), want, "byte {b:#x} at {pos}");
-                assert_eq!(alnum_mask16_portable(lo, hi), want, "byte {b:#x} at {pos}");
             }
         }
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
@@ -587,7 +554,6 @@ mod tests {
             let (lo, hi) = (x, x.rotate_left(29) ^ spaces);
             let want = reference(lo, hi);
             assert_eq!(alnum_mask16(lo, hi), want, "{lo:#x} {hi:#x}");
-            assert_eq!(alnum_mask16_portable(lo, hi), want, "{lo:#x} {hi:#x}");
         }
     }
 

@@ -107,7 +107,12 @@ pub fn run_review(args: ReviewArgs) -> Result<i32> {
         let mut overrides = args.common.overrides();
         overrides.paths = args.paths.clone();
         overrides.max_comments = args.max_comments.clone();
-        return crate::preview::run(base, &args.common, &overrides);
+        let path_text = |p: &PathBuf| p.to_string_lossy().replace('\\', "/");
+        let source = crate::preview::Source {
+            config: args.common.config.as_ref().map(path_text),
+            template: args.common.template.as_ref().map(path_text),
+        };
+        return crate::preview::run(base, &source, &overrides);
     }
     #[cfg(feature = "github")]
     return github_review(args);

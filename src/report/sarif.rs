@@ -2,7 +2,7 @@
 
 use super::{FileResult, Reporter, Totals};
 use crate::finding::{fingerprints, Finding, Fingerprint, Severity};
-use crate::rules::RULES;
+use crate::registry::RULES;
 use serde_json::json;
 use std::io::{self, Write};
 

@@ -141,7 +141,7 @@ fn field_at(b: &Block, text: &str) -> Option<FieldAt> {
     }
     .or_else(|| {
         let head = &text.as_bytes()[..text.len().min(MAX_LABEL_CHARS + 1)];
-        let c = crate::text::find_byte(head, b':')?;
+        let c = memchr::memchr(b':', head)?;
         (!text[c..].starts_with("://")).then_some(c)
     })?;
     let label = text[..colon].trim();
