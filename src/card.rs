@@ -144,6 +144,8 @@ pub struct Link {
     pub dest: Range<usize>,
     pub line: usize,
     pub is_image: bool,
+    /// An image whose alt text (between `![` and `]`) is empty.
+    pub empty_alt: bool,
     pub section: Option<usize>,
 }
 
@@ -410,10 +412,16 @@ impl<'t> Card<'t> {
                         let dest = self.push_dest(dest_url);
                         let line = self.lines.line(range.start);
                         let section = self.current_section();
+                        let empty_alt = is_image
+                            && text[range.clone()]
+                                .strip_prefix("![")
+                                .and_then(|t| t.split(']').next())
+                                .is_some_and(|alt| alt.trim().is_empty());
                         self.links.push(Link {
                             dest,
                             line,
                             is_image,
+                            empty_alt,
                             section,
                         });
                         if is_image {

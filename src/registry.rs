@@ -128,6 +128,14 @@ pub const RULES: &[RuleInfo] = &[
         good: "![Example output](images/example.png)",
     },
     RuleInfo {
+        id: "image-alt-text",
+        default_severity: Severity::Notice,
+        summary: "An image has no alt text (nothing between `![` and `]`).",
+        why: "Readers who cannot see the image (screen readers, a broken link, the review diff) learn nothing from it; a figure of results or an example output needs a sentence saying what it shows.",
+        bad: "![](images/example-output.png)",
+        good: "![Nuclei segmented in a fluorescence image: each nucleus outlined in its own colour](images/example-output.png)",
+    },
+    RuleInfo {
         id: "invalid-suppression",
         default_severity: Severity::Warning,
         summary: "A `<!-- modelcard-review-disable … -->` comment names a rule that does not exist, so it suppresses nothing.",

@@ -17,6 +17,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     anchors.extend(html.iter().map(String::as_str));
     for link in &card.links {
         let dest = card.link_dest(link).trim();
+        if link.empty_alt {
+            alt_text(ctx, dest, link.line, link.section, out);
+        }
         if let Some(frag) = dest.strip_prefix('#') {
             anchor(ctx, &anchors, frag, link.line, link.section, out);
         } else if is_relative(dest) {
@@ -102,6 +105,21 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
             .edits(vec![fix]),
         );
     }
+}
+
+/// `image-alt-text`: an image with nothing between `![` and `]`.
+fn alt_text(ctx: &Context, dest: &str, line: usize, section: Option<usize>, out: &mut Vec<Draft>) {
+    out.push(
+        Draft::new(
+            "image-alt-text",
+            line,
+            message!(
+                "The image `{dest}` has no alt text. Say what it shows between the brackets, e.g. `![Example segmentation: each nucleus outlined]({dest})`, for readers who cannot see it."
+            ),
+        )
+        .section_opt(ctx.section_name(section))
+        .subject(dest.to_string()),
+    );
 }
 
 fn anchor(
@@ -379,5 +397,19 @@ mod tests {
             "{}",
             b[0].message
         );
+    }
+
+    #[test]
+    fn images_need_alt_text() {
+        let s = spec_from(T);
+        let f = run(
+            &s,
+            "# M\n\nA model.\n\n![](images/a.png) and ![ ](images/b.png)\n\n![Nuclei outlined](images/c.png) [](#x)\n",
+        );
+        let a: Vec<(usize, &str)> = only(&f, "image-alt-text")
+            .iter()
+            .map(|x| (x.line, x.subject.as_str()))
+            .collect();
+        assert_eq!(a, vec![(5, "images/a.png"), (5, "images/b.png")], "{f:#?}");
     }
 }
