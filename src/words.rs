@@ -184,7 +184,9 @@ pub fn for_each_word(text: &str, f: impl FnMut(Word)) {
 /// `#[inline(always)]` is read without a call per word (a closure was not inlined).
 ///
 /// The text is read sixteen bytes at a time: one mask of letters and digits per chunk
-/// (a bit per byte) gives every word start and end in it. At the first chunk where a
+/// (a bit per byte) gives every word start and end in it. It pays: reading word by
+/// word with the byte table alone made the whole check 14% slower over 1000 cards
+/// (331 -> 377 ms, user time +25%), over the 10% this project allows. At the first chunk where a
 /// multi-byte letter or digit starts, the general reader takes over.
 #[inline(always)]
 pub fn read_words(text: &str, sink: &mut impl WordSink) {
