@@ -9,7 +9,7 @@
 //! the number of instructions.
 
 use crate::text::{normalize_words, normalized_eq};
-use crate::words::{for_each_word, prefix4, read_words, Word, WordSink};
+use crate::words::{for_each_word, read_words, Word, WordSink};
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]
@@ -36,7 +36,6 @@ pub const SHORT_WORDS: usize = 4;
 /// Word-diff ratio from which a block is a near copy of an instruction.
 const NEAR: f32 = 0.8;
 const NEAR_ITALIC: f32 = 0.7;
-const WORD_BITS: usize = 1 << 14;
 /// A word shared by more instructions than this is not distinctive…
 const MAX_SHARED: usize = 4;
 /// …unless it is among an instruction's rarest few.
@@ -53,16 +52,10 @@ pub struct Instructions {
     /// ones (matched only in italics) and the others apart.
     unindexed_lengths: u64,
     unindexed_short_lengths: u64,
-    /// One bit per bucket of `prefix4` of the indexed words: most card words are
-    /// rejected here before they are hashed.
-    prefixes: Vec<u64>,
     /// Distinctive word hash → dense word id.
     words: FxHashMap<u64, u32>,
     /// Per word id: the (non-short) instructions that contain it.
     postings: Vec<Vec<u32>>,
-    /// One bit per word-hash bucket present in `words`: most card words are rejected
-    /// here without a map lookup.
-    bits: Vec<u64>,
 }
 
 /// One block being read against the index.
@@ -73,8 +66,8 @@ struct Reading<'a> {
 
 impl WordSink for Reading<'_> {
     #[inline(always)]
-    fn wants(&self, bytes: &[u8], start: usize, end: usize) -> bool {
-        end - start >= INDEX_WORD_LEN && self.index.may_be_indexed(prefix4(&bytes[start..end]))
+    fn wants(&self, _bytes: &[u8], start: usize, end: usize) -> bool {
+        end - start >= INDEX_WORD_LEN
     }
 
     #[inline(always)]
@@ -86,13 +79,6 @@ impl WordSink for Reading<'_> {
     fn word(&mut self, w: Word) {
         self.index.word(w, self.s);
     }
-}
-
-/// Buckets of the `prefix4` filter (a power of two).
-const PREFIX_BITS: usize = 1 << 16;
-
-fn prefix_bucket(prefix: u32) -> usize {
-    (prefix.wrapping_mul(0x9E37_79B1) >> 16) as usize % PREFIX_BITS
 }
 
 /// Reusable buffers for `Instructions::find`: per-word and per-instruction stamps of
@@ -152,19 +138,16 @@ impl Instructions {
         self.unindexed_short_lengths = 0;
         self.words.clear();
         self.postings.clear();
-        self.bits = vec![0u64; WORD_BITS / 64];
-        self.prefixes = vec![0u64; PREFIX_BITS / 64];
-        // Per instruction: its distinct long words as (hash, `prefix4`).
-        let mut per_ins: Vec<Vec<(u64, u32)>> = Vec::with_capacity(self.list.len());
+        // Per instruction: its distinct long words' hashes.
+        let mut per_ins: Vec<Vec<u64>> = Vec::with_capacity(self.list.len());
         let mut df: FxHashMap<u64, usize> = FxHashMap::default();
         for ins in self.list.iter_mut() {
-            let mut distinct: Vec<(u64, u32)> = Vec::new();
+            let mut distinct: Vec<u64> = Vec::new();
             let mut all = Vec::new();
-            let norm = ins.norm.as_bytes();
             for_each_word(&ins.norm, |w| {
                 all.push(w.hash);
                 if w.len >= INDEX_WORD_LEN {
-                    distinct.push((w.hash, prefix4(&norm[w.start..w.end])));
+                    distinct.push(w.hash);
                 }
             });
             all.sort_unstable();
@@ -172,7 +155,7 @@ impl Instructions {
             distinct.sort_unstable();
             distinct.dedup();
             if !ins.short {
-                for (h, _) in &distinct {
+                for h in &distinct {
                     *df.entry(*h).or_insert(0) += 1;
                 }
             }
@@ -180,11 +163,11 @@ impl Instructions {
         }
         for (i, (ins, mut distinct)) in self.list.iter_mut().zip(per_ins).enumerate() {
             // Rarest first; ties by hash, so the index does not depend on order.
-            distinct.sort_by_key(|(h, _)| (df.get(h).copied().unwrap_or(0), *h));
+            distinct.sort_by_key(|h| (df.get(h).copied().unwrap_or(0), *h));
             let keep = distinct
                 .iter()
                 .enumerate()
-                .take_while(|(k, (h, _))| *k < MIN_INDEXED || df[h] <= MAX_SHARED)
+                .take_while(|(k, h)| *k < MIN_INDEXED || df[*h] <= MAX_SHARED)
                 .count();
             distinct.truncate(keep);
             ins.index_words = distinct.len();
@@ -198,26 +181,15 @@ impl Instructions {
                 }
                 continue;
             }
-            for (h, prefix) in distinct {
+            for h in distinct {
                 let next = self.postings.len() as u32;
                 let id = *self.words.entry(h).or_insert(next);
                 if id == next {
                     self.postings.push(Vec::new());
-                    let b = (h as usize) % WORD_BITS;
-                    self.bits[b / 64] |= 1 << (b % 64);
-                    let p = prefix_bucket(prefix);
-                    self.prefixes[p / 64] |= 1 << (p % 64);
                 }
                 self.postings[id as usize].push(i as u32);
             }
         }
-    }
-
-    /// A card word with this `prefix4` may be one of the indexed words.
-    #[inline(always)]
-    fn may_be_indexed(&self, prefix: u32) -> bool {
-        let p = prefix_bucket(prefix);
-        self.prefixes[p / 64] & (1 << (p % 64)) != 0
     }
 
     /// The instruction a card block repeats, verbatim or nearly (markup removed, a
@@ -248,10 +220,6 @@ impl Instructions {
     fn word(&self, w: Word, s: &mut MatchScratch) {
         s.words += 1;
         if w.len < INDEX_WORD_LEN {
-            return;
-        }
-        let bit = (w.hash as usize) % WORD_BITS;
-        if self.bits[bit / 64] & (1 << (bit % 64)) == 0 {
             return;
         }
         let Some(&id) = self.words.get(&w.hash) else {

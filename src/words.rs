@@ -99,13 +99,6 @@ pub fn word_hash(word: &str) -> u64 {
     hash_word_at(word.as_bytes(), 0, word.len(), 0)
 }
 
-/// The first four bytes of a word of at least four letters or digits, lower-cased
-/// (ASCII), as one number: a cheap first test of whether a word can be in an index.
-#[inline(always)]
-pub fn prefix4(word: &[u8]) -> u32 {
-    u32::from_le_bytes([word[0], word[1], word[2], word[3]]) | 0x2020_2020
-}
-
 /// One bit (the high bit of each byte) per ASCII letter or digit among the 8 bytes
 /// of `x`, computed for all 8 at once: words are found without a branch per byte.
 #[inline(always)]
@@ -129,25 +122,13 @@ fn alnum_bits(x: u64) -> u64 {
 }
 
 /// Index of the first byte from `i` whose class is not `class` (`ASCII` or `SEP`), or
-/// the end of `bytes`; eight bytes at a time while eight remain.
+/// the end of `bytes`. Only the reader of text with multi-byte letters uses it.
 #[inline(always)]
-fn run_end(bytes: &[u8], mut i: usize, class: u8) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let n = bytes.len();
-    while i + 8 <= n {
-        let x = load8(bytes, i);
-        let alnum = alnum_bits(x);
-        // A separator is an ASCII byte (high bit clear) that is not a letter or digit.
-        let stop = if class == ASCII { !alnum } else { alnum | x } & HIGH;
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < n && CLASS[bytes[i] as usize] == class {
-        i += 1;
-    }
-    i
+fn run_end(bytes: &[u8], i: usize, class: u8) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| CLASS[b as usize] != class)
+        .map_or(bytes.len(), |k| i + k)
 }
 
 /// What receives the words of a text, one by one.
