@@ -259,7 +259,8 @@ pub fn collect_inputs(
         }
         for job in found {
             // The same file named twice (or inside a named folder) is checked once.
-            if let Input::File { disk, .. } = &job.input {
+            // One path, one walk: nothing can repeat, and no lookup is paid per card.
+            if let (Input::File { disk, .. }, true) = (&job.input, args.len() > 1) {
                 let key = std::fs::canonicalize(disk).unwrap_or_else(|_| absolute(cwd, disk));
                 if !seen.insert(key) {
                     continue;
@@ -389,7 +390,7 @@ fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked>
         String,
         ReadOutcome,
         Box<dyn LinkOracle>,
-        Option<u64>,
+        Option<PathBuf>,
     ) = match input {
         Input::Stdin => {
             let mut buf = Vec::new();
@@ -408,7 +409,8 @@ fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked>
         }
         Input::File { disk, shown, repo } => {
             let outcome = read_card(disk, root, cfg.max_file_size)?;
-            let size = std::fs::metadata(disk).ok().map(|m| m.len());
+            // The file's real size, only for a file over the limit (see below).
+            let size = Some(disk.clone());
             // A card outside the root judges its links from its own folder.
             let outside = repo.starts_with('/') || repo.starts_with("..");
             let (oracle_root, rule_path) = if outside {
@@ -441,9 +443,9 @@ fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked>
             Err(mut why) => {
                 // Only the limit and one byte more were read: say the file's real size.
                 if let (crate::card::Unreadable::TooLarge { size: s, .. }, Some(real)) =
-                    (&mut why, size)
+                    (&mut why, size.and_then(|d| std::fs::metadata(d).ok()))
                 {
-                    *s = real as usize;
+                    *s = real.len() as usize;
                 }
                 (
                     crate::rules::unreadable_at(

@@ -165,9 +165,14 @@ fn is_mention(text: &str, r: std::ops::Range<usize>) -> bool {
     if before.ends_with(OPEN) && after.starts_with(CLOSE) {
         return true;
     }
-    let lead: String = before
-        .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_' || OPEN.contains(&c))
-        .to_lowercase();
+    // Only the last words matter: the few dozen bytes before the placeholder.
+    let before = before
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_' || OPEN.contains(&c));
+    let mut from = before.len().saturating_sub(24);
+    while !before.is_char_boundary(from) {
+        from -= 1;
+    }
+    let lead: String = before[from..].to_lowercase();
     let lead = lead
         .strip_suffix(" as")
         .or_else(|| lead.strip_suffix(" with"))
