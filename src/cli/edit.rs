@@ -1,6 +1,6 @@
 //! `fix` and `new`: the commands that write cards.
 
-use super::{load_from, CommonArgs};
+use super::{setups_for, CommonArgs};
 use crate::check::{self, collect_inputs};
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -46,12 +46,7 @@ pub struct NewArgs {
 /// else 1 when findings at the fail level are left.
 pub fn run_fix(args: FixArgs) -> Result<i32> {
     let cwd = std::env::current_dir().context("cannot determine the current folder")?;
-    let common = args.common.clone();
-    let mut setups = check::Setups::new(
-        Box::new(move |config| load_from(&common, config)),
-        args.common.config.clone(),
-        cwd.clone(),
-    );
+    let mut setups = setups_for(&args.common, cwd.clone());
     let jobs = collect_inputs(&args.paths, &cwd, &mut setups, args.force_exclude)?;
     let mut would_change = false;
     let mut fails = false;
@@ -159,12 +154,7 @@ pub fn run_new(args: NewArgs) -> Result<i32> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    let common = args.common.clone();
-    let mut setups = check::Setups::new(
-        Box::new(move |config| load_from(&common, config)),
-        args.common.config.clone(),
-        cwd,
-    );
+    let mut setups = setups_for(&args.common, cwd);
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
     let which = setups.for_dir(&folder)?;

@@ -172,6 +172,16 @@ pub(crate) fn load_from(
     Ok((cfg, spec, description))
 }
 
+/// Each card's settings, found from its folder, with the command line's on top.
+pub(crate) fn setups_for(common: &CommonArgs, cwd: PathBuf) -> check::Setups<'static> {
+    let loader = common.clone();
+    check::Setups::new(
+        Box::new(move |config| load_from(&loader, config)),
+        common.config.clone(),
+        cwd,
+    )
+}
+
 /// Runs `check`; returns the exit code (0 clean, 1 findings at the fail level).
 pub fn run_check(args: CheckArgs) -> Result<i32> {
     let cwd = std::env::current_dir().context("cannot determine the current folder")?;
@@ -181,12 +191,7 @@ pub fn run_check(args: CheckArgs) -> Result<i32> {
             args.format
         )
     })?;
-    let common = args.common.clone();
-    let mut setups = check::Setups::new(
-        Box::new(move |config| load_from(&common, config)),
-        args.common.config.clone(),
-        cwd.clone(),
-    );
+    let mut setups = setups_for(&args.common, cwd.clone());
     let jobs = collect_inputs(&args.paths, &cwd, &mut setups, args.force_exclude)?;
     if setups.list.is_empty() {
         setups.for_dir(&cwd)?;
@@ -249,12 +254,7 @@ pub fn run_check(args: CheckArgs) -> Result<i32> {
 /// folder, as for a card there), else the built-in one.
 pub fn run_template(args: TemplateArgs, out: &mut dyn Write) -> Result<i32> {
     let cwd = std::env::current_dir().context("cannot determine the current folder")?;
-    let common = args.common.clone();
-    let mut setups = check::Setups::new(
-        Box::new(move |config| load_from(&common, config)),
-        args.common.config.clone(),
-        cwd.clone(),
-    );
+    let mut setups = setups_for(&args.common, cwd.clone());
     let which = setups.for_dir(&cwd)?;
     match &setups.list[which].cfg.template {
         Some(path) => {
