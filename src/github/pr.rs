@@ -139,15 +139,7 @@ pub async fn contents_at(api: &Api, path: &str, git_ref: &str) -> Result<Vec<u8>
 /// Percent-encodes a repository path as one URL path parameter (`/` as `%2F`, as
 /// octokit's URL templates do), so it matches `/contents/{path}` everywhere.
 pub fn encode_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::percent_encode(p, b"-._~")
 }
 
 /// The head commit's tree, for `broken-link`: every path, or None if unavailable.

@@ -11,9 +11,14 @@ pub use normalize::*;
 
 /// A repository path as a relative URI reference (spaces and `%` escaped, `/` kept).
 pub fn uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+    percent_encode(path, b"-._~/")
+}
+
+/// Percent-encodes every byte but ASCII letters, digits and those in `keep`.
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
