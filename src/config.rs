@@ -36,6 +36,7 @@ struct RawConfig {
     max_comments: Option<usize>,
     rules: Option<BTreeMap<String, String>>,
     field_aliases: Option<BTreeMap<String, Vec<String>>>,
+    section_aliases: Option<BTreeMap<String, Vec<String>>>,
     placeholders: Option<RawPlaceholders>,
     rdf_fields: Option<BTreeMap<String, String>>,
 }
@@ -66,6 +67,9 @@ pub struct Config {
     pub rule_levels: BTreeMap<String, Level>,
     /// Template field label → labels accepted in its place.
     pub field_aliases: BTreeMap<String, Vec<String>>,
+    /// Template section heading → other names for it (`[section-aliases]`), on top of
+    /// the built-in table `templates/section-aliases.toml`.
+    pub section_aliases: BTreeMap<String, Vec<String>>,
     pub placeholder_patterns: Vec<regex::Regex>,
     /// bioimage.io key → template field label, for `new` (None: the built-in mapping).
     pub rdf_fields: Option<Vec<(String, String)>>,
@@ -85,6 +89,7 @@ impl Default for Config {
             max_comments: DEFAULT_MAX_COMMENTS,
             rule_levels: BTreeMap::new(),
             field_aliases: BTreeMap::new(),
+            section_aliases: BTreeMap::new(),
             placeholder_patterns: Vec::new(),
             rdf_fields: None,
         }
@@ -168,6 +173,9 @@ impl Config {
         }
         if let Some(a) = raw.field_aliases {
             cfg.field_aliases = a;
+        }
+        if let Some(a) = raw.section_aliases {
+            cfg.section_aliases = a;
         }
         if let Some(r) = raw.rdf_fields {
             cfg.rdf_fields = Some(r.into_iter().collect());

@@ -257,6 +257,14 @@ impl Draft {
         self
     }
     /// A fix that moves the author's text: applied only on request.
+    /// A suggestion for a person to accept: `fix` applies it only with
+    /// `--unsafe-fixes`; the review still offers it to commit in one click.
+    pub fn unsafe_suggestion(mut self, s: impl Into<String>) -> Self {
+        self.suggestion = Some(s.into());
+        self.unsafe_fix = true;
+        self
+    }
+
     pub fn unsafe_edits(mut self, e: Vec<Edit>) -> Self {
         self.edits = e;
         self.unsafe_fix = true;

@@ -17,6 +17,7 @@ fn main() {
         Command::New(args) => cli::run_new(args),
         Command::Rules(args) => cli::run_rules(args, &mut std::io::stdout().lock()),
         Command::Template(args) => cli::run_template(args, &mut std::io::stdout().lock()),
+        Command::Outline(args) => cli::run_outline(args, &mut std::io::stdout().lock()),
         Command::Completions(args) => cli::run_completions(args, &mut std::io::stdout().lock()),
         Command::Man => cli::run_man(&mut std::io::stdout().lock()),
         Command::Review(args) => cli::run_review(args),

@@ -5,7 +5,7 @@
 use crate::card::{BlockKind, Card};
 use crate::config::Config;
 pub use crate::instructions::{InstructionText, Instructions, MatchScratch};
-use crate::text::{collapse_ws, field_key, normalized};
+use crate::text::{collapse_ws, field_key, loose_key, name_words, normalized};
 use anyhow::{bail, Result};
 use std::collections::HashMap;
 
@@ -31,6 +31,14 @@ pub struct SectionSpec {
     /// instructions, field bullets and tables as written): what `fix` inserts for a
     /// missing section, so the author sees exactly what to fill in.
     pub body: Vec<String>,
+    /// Other names for the section (the built-in alias table and the config's
+    /// `[section-aliases]`), as `loose_key` writes them: a card heading with one
+    /// of these names is this section for certain.
+    pub aliases: Vec<String>,
+    /// The words of its name, its aliases, its own template text and its
+    /// subsections' names (`name_words`, sorted): a heading standing in its slot
+    /// whose words all come from here is likely this section.
+    pub vocabulary: Vec<String>,
 }
 
 impl SectionSpec {
@@ -141,6 +149,8 @@ impl Spec {
                 fields: Vec::new(),
                 instruction: None,
                 body: section_body(&card, hi, footer_start),
+                aliases: Vec::new(),
+                vocabulary: Vec::new(),
             });
             stack.push(sections.len() - 1);
         }
@@ -173,6 +183,8 @@ impl Spec {
                 );
             }
         }
+
+        add_aliases(&mut sections, cfg)?;
 
         let mut placeholders: Vec<PlaceholderSpan> = Vec::new();
         let mut instructions = Instructions::default();
@@ -304,6 +316,69 @@ impl Spec {
     pub fn section_by_text(&self, text: &str) -> Option<usize> {
         self.sections.iter().position(|s| s.text == text)
     }
+}
+
+/// The built-in table of other conventions' names for sections.
+pub const DEFAULT_SECTION_ALIASES: &str = include_str!("../templates/section-aliases.toml");
+
+/// Gives each section its aliases (built-in, then the hub's) and its vocabulary. A
+/// hub's alias for a section its template lacks is an error; a built-in one is
+/// simply unused.
+fn add_aliases(sections: &mut [SectionSpec], cfg: &Config) -> Result<()> {
+    let builtin: std::collections::BTreeMap<String, Vec<String>> =
+        toml::from_str(DEFAULT_SECTION_ALIASES).expect("templates/section-aliases.toml is valid");
+    let find = |sections: &[SectionSpec], name: &str| {
+        let key = loose_key(name);
+        sections
+            .iter()
+            .position(|s| !s.title_slot && loose_key(&s.text) == key)
+    };
+    let mut vocab: Vec<Vec<String>> = vec![Vec::new(); sections.len()];
+    for (name, aliases) in &builtin {
+        if let Some(si) = find(sections, name) {
+            sections[si]
+                .aliases
+                .extend(aliases.iter().map(|a| loose_key(a)));
+            vocab[si].extend(aliases.iter().flat_map(|a| name_words(a)));
+        }
+    }
+    for (name, aliases) in &cfg.section_aliases {
+        let Some(si) = find(sections, name) else {
+            bail!(
+                "key `section-aliases.{name:?}`: the template has no heading {name:?} (its headings: {})",
+                sections
+                    .iter()
+                    .filter(|s| !s.title_slot)
+                    .map(|s| s.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        sections[si]
+            .aliases
+            .extend(aliases.iter().map(|a| loose_key(a)));
+        vocab[si].extend(aliases.iter().flat_map(|a| name_words(a)));
+    }
+    for (s, v) in sections.iter().zip(vocab.iter_mut()) {
+        v.extend(name_words(&s.text));
+        for line in &s.body {
+            v.extend(name_words(line));
+        }
+    }
+    for si in 0..sections.len() {
+        let mut p = sections[si].parent;
+        let own = name_words(&sections[si].text);
+        while let Some(x) = p {
+            vocab[x].extend(own.iter().cloned());
+            p = sections[x].parent;
+        }
+    }
+    for (s, mut v) in sections.iter_mut().zip(vocab) {
+        v.sort();
+        v.dedup();
+        s.vocabulary = v;
+    }
+    Ok(())
 }
 
 /// The section whose links (three or more) all point at the template's sections.

@@ -138,3 +138,21 @@ fn hugging_face_family_findings() {
         insta::assert_snapshot!(format!("hf_{}", snap.trim_end_matches(".md")), listing);
     }
 }
+
+/// For every real card: which template section each heading is taken for, and how
+/// sure that is (certain, likely, the author's own). Reviewed by hand, heading by
+/// heading; a change in any pairing shows up here.
+#[test]
+fn every_real_cards_outline_pairing() {
+    let cfg = Config::default();
+    let spec = Spec::default_spec(&cfg).unwrap();
+    for p in corpus() {
+        let bytes = std::fs::read(&p).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let name = p.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(
+            format!("outline_{name}"),
+            modelcard_review::rules::describe_outline(&spec, &text)
+        );
+    }
+}

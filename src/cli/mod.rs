@@ -40,6 +40,9 @@ pub enum Command {
     /// Print the template cards are checked against (the built-in one, or the
     /// configured one), to start a card from.
     Template(TemplateArgs),
+    /// Show which template section each heading of a card is taken for, and how sure
+    /// that is (certain, likely, the author's own): the pairing every finding rests on.
+    Outline(OutlineArgs),
     /// Print shell completions: bash, zsh, fish, elvish or powershell.
     Completions(CompletionsArgs),
     /// Print the manual page (roff), for `man -l -`.
@@ -96,6 +99,15 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug)]
 pub struct TemplateArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct OutlineArgs {
+    /// The card (- reads stdin).
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -264,6 +276,31 @@ pub fn run_template(args: TemplateArgs, out: &mut dyn Write) -> Result<i32> {
         }
         None => out.write_all(crate::template::DEFAULT_TEMPLATE.as_bytes())?,
     }
+    Ok(0)
+}
+
+pub fn run_outline(args: OutlineArgs, out: &mut dyn Write) -> Result<i32> {
+    let cwd = std::env::current_dir().context("cannot determine the current folder")?;
+    let mut setups = setups_for(&args.common, cwd.clone());
+    let (bytes, dir) = if args.path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b)
+            .context("cannot read the card from stdin")?;
+        (b, cwd.clone())
+    } else {
+        let b = std::fs::read(&args.path)
+            .with_context(|| format!("cannot read {}", args.path.display()))?;
+        let dir = args
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or(cwd.clone(), |d| cwd.join(d));
+        (b, dir)
+    };
+    let which = setups.for_dir(&dir)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let spec = &setups.list[which].spec;
+    out.write_all(crate::rules::describe_outline(spec, &text).as_bytes())?;
     Ok(0)
 }
 

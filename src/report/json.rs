@@ -43,7 +43,7 @@ impl<'a> JsonFinding<'a> {
             field: f.field.as_deref(),
             suggestion: f.suggestion.as_deref(),
             edits: &f.edits,
-            unsafe_fix: f.unsafe_fix && !f.edits.is_empty(),
+            unsafe_fix: f.unsafe_fix && !f.fix().is_empty(),
             fingerprint: fingerprint.to_string(),
         }
     }

@@ -121,7 +121,12 @@ fn field_insertion(ctx: &Context, c: usize, last_field: Option<usize>, line: &st
         Some(bi) => {
             let mut end = card.blocks[bi].end_line;
             for b in &card.blocks[bi + 1..] {
-                if b.section != Some(c) || b.kind != BlockKind::Item || b.line > end + 1 {
+                // A field line that leads in a list or table (`Data:` then bullets)
+                // keeps it: the gap after a lead-in ending with `:` is crossed.
+                let lead_in = card.line_text(end).trim_end().ends_with(':');
+                let gap = if lead_in { 2 } else { 1 };
+                let continues = b.kind == BlockKind::Item || b.kind == BlockKind::Cell;
+                if b.section != Some(c) || !continues || b.line > end + gap {
                     break;
                 }
                 end = end.max(b.end_line);

@@ -37,12 +37,20 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
     let Some(tc) = ctx.outline.spec_to_card[toc.section] else {
         return;
     };
-    // The card's entries: (line, fragment), in order.
-    let entries: Vec<(usize, String)> = card
+    // The card's entries: (line, fragment, the slug of the entry's own text), in order.
+    let entries: Vec<(usize, String, Option<String>)> = card
         .links
         .iter()
         .filter(|l| l.section == Some(tc))
-        .filter_map(|l| Some((l.line, card.link_dest(l).strip_prefix('#')?.to_lowercase())))
+        .filter_map(|l| {
+            let frag = card.link_dest(l).strip_prefix('#')?;
+            let named = link_text(card.line_text(l.line), frag).map(|t| {
+                let mut slug = String::new();
+                crate::text::push_github_slug(t, &mut slug);
+                slug
+            });
+            Some((l.line, frag.to_lowercase(), named))
+        })
         .collect();
     let anchors: HashSet<&str> = card.headings.iter().map(|h| card.heading_slug(h)).collect();
     let links_to = |si: usize| {
@@ -57,10 +65,18 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
                     .flatten()
                     .any(|slug| similarity_at_least(f, slug, 0.8).is_some())
         };
+        // An entry whose text names the section is its entry, whatever its anchor
+        // (broken-anchor points the anchor at the heading the text names).
+        let named = |n: &Option<String>| n.as_deref().is_some_and(is);
         entries
             .iter()
-            .position(|(_, f)| is(f))
-            .or_else(|| entries.iter().position(|(_, f)| near(f)))
+            .position(|(_, f, _)| is(f))
+            .or_else(|| {
+                entries
+                    .iter()
+                    .position(|(_, f, n)| named(n) && !anchors.contains(f.as_str()))
+            })
+            .or_else(|| entries.iter().position(|(_, f, _)| near(f)))
     };
     let mut last_listed: Option<usize> = None;
     for &si in &toc.entries {
@@ -158,22 +174,29 @@ fn anchor(
         out.push(d);
         return;
     }
+    // The link's own text names the heading it means: `[Model Details](#details)`.
+    let line_text = ctx.card.line_text(line);
+    let named = link_text(line_text, frag).and_then(|t| {
+        let mut slug = String::new();
+        crate::text::push_github_slug(t, &mut slug);
+        anchors.get(slug.as_str()).copied()
+    });
     // Only slugs of about the same length can be a near miss; compare just those.
     let len = decoded.chars().count();
-    let best = ctx
-        .card
-        .headings
-        .iter()
-        .map(|h| ctx.card.heading_slug(h))
-        .filter(|slug| slug.len() * 10 >= len * 6 && slug.len() * 6 <= len * 10 + 30)
-        .filter_map(|slug| Some((similarity_at_least(&decoded, slug, 0.6)?, slug)))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let best = named.map(|slug| (1.0, slug)).or_else(|| {
+        ctx.card
+            .headings
+            .iter()
+            .map(|h| ctx.card.heading_slug(h))
+            .filter(|slug| slug.len() * 10 >= len * 6 && slug.len() * 6 <= len * 10 + 30)
+            .filter_map(|slug| Some((similarity_at_least(&decoded, slug, 0.6)?, slug)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    });
     match best {
         Some((_, slug)) => {
             d.message = message!(
                 "The link `#{frag}` matches no heading in this card. Did you mean `#{slug}`? GitHub makes a heading's anchor from its text: lower case, spaces as `-`, punctuation dropped."
             );
-            let line_text = ctx.card.line_text(line);
             let needle = format!("(#{frag})");
             if line_text.contains(&needle) {
                 d = d.suggestion(line_text.replacen(&needle, &format!("(#{slug})"), 1));
@@ -186,6 +209,14 @@ fn anchor(
         }
     }
     out.push(d);
+}
+
+/// The text of the link `[text](#frag)` on a line, if written inline there.
+fn link_text<'a>(line: &'a str, frag: &str) -> Option<&'a str> {
+    let end = line.find(&format!("](#{frag})"))?;
+    let open = line[..end].rfind('[')?;
+    let text = line[open + 1..end].trim();
+    (!text.is_empty()).then_some(text)
 }
 
 fn is_relative(dest: &str) -> bool {
@@ -316,6 +347,51 @@ mod tests {
         assert_eq!(a.len(), 2, "{f:#?}");
         assert_eq!(a[0].suggestion.as_deref(), Some("- [Extra](#extra)"));
         assert!(a[1].suggestion.is_none());
+    }
+
+    #[test]
+    fn a_mistyped_toc_anchor_is_one_finding_pointing_where_its_text_says() {
+        // The built-in template (its table of contents lists Model Details, Task
+        // Details, Training Details among others).
+        let s = crate::template::Spec::default_spec(&Config::default()).unwrap();
+        let card = crate::template::DEFAULT_TEMPLATE
+            .replace("(#model-details)", "(#details)")
+            .replace("(#task-details)", "(#tasks)")
+            .replace("(#training-details)", "(#training)");
+        let f = run(&s, &card);
+        let a = only(&f, "broken-anchor");
+        let fixes: Vec<&str> = a.iter().filter_map(|x| x.suggestion.as_deref()).collect();
+        assert_eq!(a.len(), 3, "{a:#?}");
+        assert!(
+            fixes
+                .iter()
+                .any(|x| x.contains("[Model Details](#model-details)")),
+            "{fixes:?}"
+        );
+        assert!(
+            fixes
+                .iter()
+                .any(|x| x.contains("[Task Details](#task-details)")),
+            "{fixes:?}"
+        );
+        assert!(
+            fixes
+                .iter()
+                .any(|x| x.contains("[Training Details](#training-details)")),
+            "{fixes:?}"
+        );
+        assert!(only(&f, "missing-toc-entry").is_empty(), "{f:#?}");
+        // And `fix` puts them right, with no second entry.
+        let fixed = crate::fix::fix_text(
+            &s,
+            &Config::default(),
+            "m/README.md",
+            &card,
+            &crate::rules::NoOracle,
+            false,
+        );
+        assert_eq!(fixed.text.matches("](#model-details)").count(), 1);
+        assert_eq!(fixed.text.matches("](#task-details)").count(), 1);
     }
 
     #[test]

@@ -79,6 +79,15 @@ impl<'a> Context<'a> {
     }
 }
 
+/// How the card's headings pair with the template's sections, one line each (line,
+/// heading, the section it is taken for and how sure that is): for people reviewing
+/// the checker's judgement on real cards.
+pub fn describe_outline(spec: &Spec, text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let card = Card::parse(text);
+    Outline::build(spec, &card).describe(spec, &card)
+}
+
 /// One card, checked: its findings and how many its suppression comments silenced.
 #[derive(Debug, Default)]
 pub struct CardCheck {

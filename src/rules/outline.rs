@@ -1,17 +1,44 @@
-//! Pairs the card's headings with the template's sections: by exact text, by position
-//! for the title, and by closeness for renamed headings. Structure, field and
-//! emptiness rules all read this one pairing.
+//! Pairs the card's outline with the template's as a whole: which card heading *is*
+//! which template section, with a confidence. Structure, field and emptiness rules
+//! all read this one pairing; none re-decides it.
+//!
+//! - **certain**: the same name up to case, punctuation, bracketed asides and a
+//!   typo, or a known alias (data: `templates/section-aliases.toml` and the
+//!   config's `[section-aliases]`). A subsection's name alone is not enough when
+//!   nothing around it is paired: it must then stand between its template
+//!   neighbours (a card's opening `## Summary` is not the Results' `### Summary`).
+//! - **likely**: not the name, but the slot: the heading stands where the missing
+//!   section belongs (same paired parent, between the same paired neighbours), at
+//!   its level give or take one, and every word of it comes from the section's
+//!   vocabulary (its name, aliases, template text, subsections' names).
+//! - anything else is the author's own heading: one shared word, a heading two
+//!   levels away, a heading whose subsections are other sections, never pair.
 
 use crate::card::Card;
 use crate::template::Spec;
-use crate::text::{loose_key, similarity_at_least};
+use crate::text::{loose_key, name_words, similarity_at_least};
 use crate::words::word_hash;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchKind {
+    /// The template's text exactly.
     Exact,
+    /// The first heading, standing for the template's title placeholder.
     Title,
+    /// Certain by name (case, punctuation, aside, typo, alias): renaming is safe.
     Renamed,
+    /// Likely by its place and words: renaming is for a person to decide.
+    Likely,
+}
+
+impl MatchKind {
+    /// How sure the pairing is, in the words the README and reports use.
+    pub fn confidence(self) -> &'static str {
+        match self {
+            MatchKind::Exact | MatchKind::Title | MatchKind::Renamed => "certain",
+            MatchKind::Likely => "likely",
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -24,15 +51,28 @@ pub struct Outline {
     pub duplicates: Vec<(usize, usize)>,
     /// Per card heading: the nearest earlier heading of a lower level.
     pub card_parent: Vec<Option<usize>>,
-    /// The same, with paired headings taken at their template level, so one heading
-    /// at a wrong level does not make its neighbours look empty or misplaced.
+    /// Per card heading: the level it has once the safe fixes are applied. Paired
+    /// headings take the template's level; the author's own headings move with the
+    /// paired heading above them, or with the whole outline's shift, so each stays
+    /// under the parent it had.
+    pub target_level: Vec<u8>,
+    /// The same parents as `card_parent`, taken at `target_level`, so one heading at
+    /// a wrong level does not make its neighbours look empty or misplaced.
     pub logical_parent: Vec<Option<usize>>,
+    /// How many levels deeper than the template most paired headings sit (the usual
+    /// Hugging Face shape: every heading one deeper, under a `# Model Card for …`).
+    pub shift: Option<i16>,
+    /// Headings whose level change would move other headings under them or this
+    /// one under a stranger: they keep their level in `target_level`.
+    pub pinned: Vec<bool>,
 }
 
 /// How close a heading must be to a missing template heading to count as its rename.
 const RENAME_THRESHOLD: f32 = 0.85;
 /// One-word headings need a closer match: `Evaluation` is not `Validation`.
 const RENAME_THRESHOLD_ONE_WORD: f32 = 0.88;
+/// Level changes undone at most before a card keeps all its levels.
+const MAX_SETTLE_ROUNDS: usize = 64;
 /// Bound on heading comparisons, so a card of ten thousand headings stays linear.
 const MAX_RENAME_COMPARISONS: usize = 50_000;
 
@@ -44,14 +84,17 @@ impl Outline {
             spec_to_card: vec![None; spec.sections.len()],
             duplicates: Vec::new(),
             card_parent: parents(card.headings.iter().map(|h| h.level)),
+            target_level: Vec::new(),
             logical_parent: Vec::new(),
+            shift: None,
+            pinned: Vec::new(),
         };
 
-        // Exact text, in template order; among several candidates prefer the one under
-        // the right parent, then the first free one.
+        // Exact text, in template order (parents before their subsections); among
+        // several candidates prefer the one under the right parent, then the first
+        // free one that fits its place.
         // Card headings sorted by the hash of their text (then position): the
-        // candidates for a text are in one run of this list, in card order. Numbers
-        // sort faster than texts; the text itself is compared within the run.
+        // candidates for a text are in one run of this list, in card order.
         let mut by_text: Vec<(u64, usize)> = card
             .headings
             .iter()
@@ -64,18 +107,25 @@ impl Outline {
             let key = word_hash(text);
             let from = by_text.partition_point(|(k, _)| *k < key);
             let to = from + by_text[from..].partition_point(|(k, _)| *k == key);
-            let free = by_text[from..to]
+            let free: Vec<usize> = by_text[from..to]
                 .iter()
                 .map(|(_, c)| *c)
                 .filter(|&c| card.heading_text(&card.headings[c]) == text)
-                .filter(|&c| o.card_to_spec[c].is_none());
+                .filter(|&c| o.card_to_spec[c].is_none())
+                .collect();
+            // A subsection with nothing paired above it waits for the by-name pass,
+            // when its neighbours are known.
             let pick = free
-                .clone()
+                .iter()
+                .copied()
                 .find(|&c| o.parent_spec(c) == s.parent)
-                .or_else(|| free.clone().next());
+                .or_else(|| {
+                    free.iter()
+                        .copied()
+                        .find(|&c| s.parent.is_none() || o.paired_ancestor(spec, c).is_some())
+                });
             if let Some(c) = pick {
-                o.card_to_spec[c] = Some((si, MatchKind::Exact));
-                o.spec_to_card[si] = Some(c);
+                o.pair(si, c, MatchKind::Exact);
             }
         }
         // Leftover headings with a matched template text under the same parent repeat it.
@@ -95,6 +145,7 @@ impl Outline {
                 }
             }
         }
+        let dups: std::collections::HashSet<usize> = o.duplicates.iter().map(|d| d.0).collect();
 
         // The title: the first heading at the title's level that comes before every
         // heading already paired with another section.
@@ -106,77 +157,214 @@ impl Outline {
             if let Some(c) = (0..first_matched)
                 .find(|&c| card.headings[c].level == s.level && o.card_to_spec[c].is_none())
             {
-                o.card_to_spec[c] = Some((si, MatchKind::Title));
-                o.spec_to_card[si] = Some(c);
+                o.pair(si, c, MatchKind::Title);
             }
         }
 
-        // Renames: close pairs of a missing template heading and an unpaired card
-        // heading, best first.
-        let dup_set: std::collections::HashSet<usize> = o.duplicates.iter().map(|d| d.0).collect();
-        let free_cards: Vec<usize> = (0..n)
-            .filter(|&c| o.card_to_spec[c].is_none() && !dup_set.contains(&c))
-            .collect();
-        let missing: Vec<usize> = (0..spec.sections.len())
-            .filter(|&si| o.spec_to_card[si].is_none() && !spec.sections[si].title_slot)
-            .collect();
-        if !missing.is_empty() && free_cards.len() * missing.len() <= MAX_RENAME_COMPARISONS {
-            // Bracketed asides (`Model Sources [optional]`, as Hugging Face's template
-            // writes them) are not part of the name.
-            let card_keys: Vec<String> = free_cards
-                .iter()
-                .map(|&c| loose_key(&without_asides(card.heading_text(&card.headings[c]))))
-                .collect();
-            let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
-            for &si in &missing {
-                let sk = loose_key(&spec.sections[si].text);
-                let one_word = spec.sections[si].text.split_whitespace().count() == 1;
-                let threshold = if one_word {
-                    RENAME_THRESHOLD_ONE_WORD
-                } else {
-                    RENAME_THRESHOLD
-                };
-                for (k, &c) in free_cards.iter().enumerate() {
-                    let ck = &card_keys[k];
-                    let (a, b) = (sk.chars().count(), ck.chars().count());
-                    if a == 0 || b == 0 || a * 10 < b * 6 || b * 10 < a * 6 {
-                        continue;
-                    }
-                    let score = if *ck == sk {
-                        Some(1.0)
-                    } else {
-                        similarity_at_least(&sk, ck, threshold)
-                    };
-                    if let Some(score) = score {
-                        pairs.push((score, si, c));
-                    }
-                }
-            }
-            pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-            for (_, si, c) in pairs {
-                if o.spec_to_card[si].is_none() && o.card_to_spec[c].is_none() {
-                    o.card_to_spec[c] = Some((si, MatchKind::Renamed));
-                    o.spec_to_card[si] = Some(c);
-                }
-            }
-        }
-        o.slot_renames(spec, card, &dup_set);
-        let levels: Vec<u8> = (0..n)
-            .map(|c| match o.card_to_spec[c] {
-                Some((si, _)) => spec.sections[si].level,
-                None => card.headings[c].level,
-            })
-            .collect();
-        o.logical_parent = parents(levels.into_iter());
+        o.certain_renames(spec, card, &dups);
+        o.shift = o.outline_shift(spec, card);
+        o.likely_renames(spec, card, &dups);
+        o.settle_levels(spec, card);
         o
     }
 
-    /// A heading standing in the slot of a missing template heading — between the
-    /// same paired neighbours, under the same parent — that shares a word with it
-    /// (`#### Hardware` for `### Hardware Requirements`) is its rename, not an extra
-    /// section beside a missing one.
-    fn slot_renames(&mut self, spec: &Spec, card: &Card, dups: &std::collections::HashSet<usize>) {
+    /// Target levels that keep every heading under the parent it had: a level
+    /// change that would take another heading under it (or put this one under a
+    /// stranger) is not made; the heading keeps its level (`pinned`) and its level
+    /// finding offers the change for a person to make.
+    fn settle_levels(&mut self, spec: &Spec, card: &Card) {
         let n = card.headings.len();
+        self.pinned = vec![false; n];
+        let is_title = |o: &Outline, x: usize| {
+            o.card_to_spec[x].is_some_and(|(si, _)| spec.sections[si].title_slot)
+        };
+        for round in 0..=n {
+            self.target_level = self.target_levels(spec, card);
+            if round == MAX_SETTLE_ROUNDS {
+                // A card this tangled keeps its levels: each round is linear, and
+                // a hostile card must not make them quadratic.
+                self.pinned.iter_mut().for_each(|p| *p = true);
+                self.target_level = self.target_levels(spec, card);
+                self.logical_parent = parents(self.target_level.iter().copied());
+                return;
+            }
+            self.logical_parent = parents(self.target_level.iter().copied());
+            let moved = |o: &Outline, x: usize| o.target_level[x] != card.headings[x].level;
+            let culprit = (0..n).find_map(|x| {
+                if is_title(self, x) {
+                    return None;
+                }
+                let top = |p: Option<usize>| p.filter(|&p| !is_title(self, p));
+                let (old, new) = (top(self.card_parent[x]), top(self.logical_parent[x]));
+                if old == new {
+                    return None;
+                }
+                // A section paired for certain may go to its template parent.
+                let own = match (self.card_to_spec[x], new) {
+                    (Some((si, k)), None) if k != MatchKind::Likely => spec.sections[si]
+                        .parent
+                        .is_none_or(|p| spec.sections[p].title_slot),
+                    (Some((si, k)), Some(p)) if k != MatchKind::Likely => self.card_to_spec[p]
+                        .is_some_and(|(ps, _)| Some(ps) == spec.sections[si].parent),
+                    _ => false,
+                };
+                if own {
+                    return None;
+                }
+                [Some(x), new, old]
+                    .into_iter()
+                    .flatten()
+                    .find(|&c| moved(self, c) && !self.pinned[c])
+            });
+            match culprit {
+                Some(c) => self.pinned[c] = true,
+                None => return,
+            }
+        }
+    }
+
+    fn pair(&mut self, si: usize, c: usize, kind: MatchKind) {
+        self.card_to_spec[c] = Some((si, kind));
+        self.spec_to_card[si] = Some(c);
+    }
+
+    /// Certain pairings by name: the same words up to case, punctuation and asides,
+    /// a typo, or an alias; in template order, so a parent is paired before its
+    /// subsections are placed.
+    fn certain_renames(
+        &mut self,
+        spec: &Spec,
+        card: &Card,
+        dups: &std::collections::HashSet<usize>,
+    ) {
+        let n = card.headings.len();
+        let free_cards: Vec<usize> = (0..n)
+            .filter(|&c| self.card_to_spec[c].is_none() && !dups.contains(&c))
+            .collect();
+        let missing = (0..spec.sections.len())
+            .filter(|&si| self.spec_to_card[si].is_none() && !spec.sections[si].title_slot)
+            .count();
+        if missing == 0 || free_cards.len() * missing > MAX_RENAME_COMPARISONS {
+            return;
+        }
+        // Bracketed asides (`Model Sources [optional]`, as Hugging Face's template
+        // writes them) are not part of the name.
+        let card_keys: Vec<String> = free_cards
+            .iter()
+            .map(|&c| loose_key(&without_asides(card.heading_text(&card.headings[c]))))
+            .collect();
+        for (si, s) in spec.sections.iter().enumerate() {
+            if self.spec_to_card[si].is_some() || s.title_slot {
+                continue;
+            }
+            let sk = loose_key(&s.text);
+            let threshold = if s.text.split_whitespace().count() == 1 {
+                RENAME_THRESHOLD_ONE_WORD
+            } else {
+                RENAME_THRESHOLD
+            };
+            let mut best: Option<(f32, bool, usize)> = None;
+            let nb = self.neighbours();
+            for (k, &c) in free_cards.iter().enumerate() {
+                if self.card_to_spec[c].is_some() {
+                    continue;
+                }
+                let ck = &card_keys[k];
+                let score = if *ck == sk || s.aliases.iter().any(|a| a == ck) {
+                    Some(1.0)
+                } else {
+                    let (a, b) = (sk.chars().count(), ck.chars().count());
+                    if a == 0 || b == 0 || a * 10 < b * 6 || b * 10 < a * 6 {
+                        None
+                    } else {
+                        similarity_at_least(&sk, ck, threshold)
+                    }
+                };
+                let Some(score) = score else { continue };
+                let under_parent = self.parent_spec(c) == s.parent;
+                if !under_parent && !self.fits_place(spec, si, c, &nb) {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some((bs, bp, _)) => (under_parent, score) > (bp, bs),
+                };
+                if better {
+                    best = Some((score, under_parent, c));
+                }
+            }
+            if let Some((_, _, c)) = best {
+                let kind = if card.heading_text(&card.headings[c]) == s.text {
+                    MatchKind::Exact
+                } else {
+                    MatchKind::Renamed
+                };
+                self.pair(si, c, kind);
+            }
+        }
+    }
+
+    /// Whether a heading named like section `si` may be it where it stands: a
+    /// top-level section anywhere (a moved one is a `section-order` finding); a
+    /// subsection under any paired section, or, with nothing paired above it,
+    /// between its template neighbours.
+    fn fits_place(&self, spec: &Spec, si: usize, c: usize, nb: &Neighbours) -> bool {
+        spec.sections[si].parent.is_none()
+            || self.paired_ancestor(spec, c).is_some()
+            || nb.between(si, c)
+    }
+
+    /// Per card heading, the template section of the nearest paired heading before
+    /// it and after it: worked out once per section placed, so placing stays linear.
+    fn neighbours(&self) -> Neighbours {
+        let n = self.card_to_spec.len();
+        let mut before = vec![None; n];
+        let mut after = vec![None; n];
+        let mut last = None;
+        for (slot, m) in before.iter_mut().zip(&self.card_to_spec) {
+            *slot = last;
+            if let Some((s, _)) = m {
+                last = Some(*s);
+            }
+        }
+        last = None;
+        for (slot, m) in after.iter_mut().zip(&self.card_to_spec).rev() {
+            *slot = last;
+            if let Some((s, _)) = m {
+                last = Some(*s);
+            }
+        }
+        Neighbours { before, after }
+    }
+
+    /// The nearest card ancestor of `c` paired with a section other than the title.
+    fn paired_ancestor(&self, spec: &Spec, c: usize) -> Option<usize> {
+        let mut p = self.card_parent[c];
+        while let Some(x) = p {
+            if let Some((si, _)) = self.card_to_spec[x] {
+                if !spec.sections[si].title_slot {
+                    return Some(x);
+                }
+            }
+            p = self.card_parent[x];
+        }
+        None
+    }
+
+    /// Likely pairings: a heading in the missing section's slot, at its level give
+    /// or take one, whose words all belong to the section and one to its name.
+    fn likely_renames(
+        &mut self,
+        spec: &Spec,
+        card: &Card,
+        dups: &std::collections::HashSet<usize>,
+    ) {
+        let n = card.headings.len();
+        let shift = self.shift.unwrap_or(0);
+        let missing = self.spec_to_card.iter().filter(|m| m.is_none()).count();
+        if n * missing > MAX_RENAME_COMPARISONS {
+            return;
+        }
         for si in 0..spec.sections.len() {
             let s = &spec.sections[si];
             if self.spec_to_card[si].is_some() || s.title_slot {
@@ -189,27 +377,159 @@ impl Outline {
             let hi = (si + 1..spec.sections.len())
                 .find_map(|x| self.spec_to_card[x])
                 .unwrap_or(n);
-            let words = name_words(&s.text);
-            let pick = (lo..hi.max(lo)).find(|&c| {
-                self.card_to_spec[c].is_none()
-                    && !dups.contains(&c)
-                    && self.parent_spec_untitled(spec, c) == s.parent
-                    && name_words(card.heading_text(&card.headings[c]))
-                        .iter()
-                        .any(|w| words.contains(w))
-            });
-            if let Some(c) = pick {
-                self.card_to_spec[c] = Some((si, MatchKind::Renamed));
-                self.spec_to_card[si] = Some(c);
+            let mut name: Vec<String> = name_words(&s.text);
+            for a in &s.aliases {
+                name.push(a.clone());
+            }
+            let expected = i16::from(s.level) + shift;
+            let mut best: Option<(usize, usize)> = None;
+            let nb = self.neighbours();
+            for c in lo..hi.max(lo) {
+                if self.card_to_spec[c].is_some()
+                    || dups.contains(&c)
+                    || (i16::from(card.headings[c].level) - expected).abs() > 1
+                {
+                    continue;
+                }
+                let words = name_words(card.heading_text(&card.headings[c]));
+                if words.is_empty()
+                    || !words.iter().all(|w| s.vocabulary.binary_search(w).is_ok())
+                    || !nb.between(si, c)
+                    || self.parent_spec_untitled(spec, c) != s.parent
+                    || self.holds_other_sections(spec, si, c)
+                {
+                    continue;
+                }
+                let shared = words.iter().filter(|w| name.contains(w)).count();
+                if shared > 0 && best.is_none_or(|(b, _)| shared > b) {
+                    best = Some((shared, c));
+                }
+            }
+            if let Some((_, c)) = best {
+                self.pair(si, c, MatchKind::Likely);
             }
         }
+    }
+
+    /// A card heading whose own subsections are paired with sections outside `si`.
+    fn holds_other_sections(&self, spec: &Spec, si: usize, c: usize) -> bool {
+        (c + 1..self.card_to_spec.len())
+            .take_while(|&x| self.is_card_descendant(x, c))
+            .filter_map(|x| self.card_to_spec[x])
+            .any(|(d, _)| !is_template_descendant(spec, d, si))
+    }
+
+    fn is_card_descendant(&self, x: usize, of: usize) -> bool {
+        let mut p = self.card_parent[x];
+        while let Some(y) = p {
+            if y == of {
+                return true;
+            }
+            p = self.card_parent[y];
+        }
+        false
+    }
+
+    /// The most common difference between a paired heading's level and its
+    /// template's, when it is not zero and most paired headings share it.
+    fn outline_shift(&self, spec: &Spec, card: &Card) -> Option<i16> {
+        let mut deltas: Vec<i16> = Vec::new();
+        for (c, m) in self.card_to_spec.iter().enumerate() {
+            let Some((si, kind)) = *m else { continue };
+            let s = &spec.sections[si];
+            if s.title_slot || kind != MatchKind::Exact {
+                continue;
+            }
+            deltas.push(i16::from(card.headings[c].level) - i16::from(s.level));
+        }
+        let mut best: Option<(i16, usize)> = None;
+        for d in deltas.iter().copied().filter(|&d| d != 0) {
+            let count = deltas.iter().filter(|&&x| x == d).count();
+            if best.is_none_or(|(_, n)| count > n) {
+                best = Some((d, count));
+            }
+        }
+        let (d, count) = best?;
+        (count >= 2 && count * 2 > deltas.len()).then_some(d)
+    }
+
+    /// Each heading's level after the safe fixes: a certain pairing's is the
+    /// template's; the author's own (and a likely pairing, whose rename is for a
+    /// person to decide) move by what the paired heading above them moves, or by
+    /// the outline's shift when no paired heading is above them.
+    fn target_levels(&self, spec: &Spec, card: &Card) -> Vec<u8> {
+        let n = card.headings.len();
+        let first_shifted = self.shift.and_then(|d| {
+            (0..n).find(|&c| {
+                self.card_to_spec[c].is_some_and(|(si, k)| {
+                    k == MatchKind::Exact
+                        && !spec.sections[si].title_slot
+                        && i16::from(card.headings[c].level) - i16::from(spec.sections[si].level)
+                            == d
+                })
+            })
+        });
+        let mut out: Vec<u8> = Vec::with_capacity(n);
+        for c in 0..n {
+            let level = card.headings[c].level;
+            if self.pinned.get(c).copied().unwrap_or(false) {
+                out.push(level);
+                continue;
+            }
+            let t = match self.card_to_spec[c] {
+                Some((si, MatchKind::Exact | MatchKind::Renamed)) if self.moves_alone(spec, c) => {
+                    spec.sections[si].level
+                }
+                Some((_, MatchKind::Title)) => level,
+                _ => {
+                    let moved = match self.paired_ancestor_certain(spec, c) {
+                        Some(a) => i16::from(card.headings[a].level) - i16::from(out[a]),
+                        None => match (self.shift, first_shifted) {
+                            (Some(d), Some(f)) if c > f => d,
+                            _ => 0,
+                        },
+                    };
+                    (i16::from(level) - moved).clamp(1, 6) as u8
+                }
+            };
+            out.push(t);
+        }
+        out
+    }
+
+    /// A heading paired for certain whose template parent the card has too (or
+    /// that has none): it takes the template's level. One whose parent is missing
+    /// keeps its place among the author's headings until the parent is added, so a
+    /// level fix cannot put it under someone else's section.
+    pub fn moves_alone(&self, spec: &Spec, c: usize) -> bool {
+        match self.card_to_spec[c] {
+            Some((si, MatchKind::Exact | MatchKind::Renamed)) => spec.sections[si]
+                .parent
+                .is_none_or(|p| spec.sections[p].title_slot || self.spec_to_card[p].is_some()),
+            _ => false,
+        }
+    }
+
+    /// The nearest card ancestor paired for certain, the title aside: the heading
+    /// an author's own heading moves with.
+    pub fn paired_ancestor_certain(&self, spec: &Spec, c: usize) -> Option<usize> {
+        let mut p = self.card_parent[c];
+        while let Some(x) = p {
+            if let Some((si, k)) = self.card_to_spec[x] {
+                if !spec.sections[si].title_slot && k != MatchKind::Likely {
+                    return Some(x);
+                }
+            }
+            p = self.card_parent[x];
+        }
+        None
     }
 
     /// The template section of a card heading's parent, the title counting as none
     /// (the template's top sections stand beside its title, a card's often under it).
     fn parent_spec_untitled(&self, spec: &Spec, c: usize) -> Option<usize> {
-        self.parent_spec(c)
-            .filter(|&p| !spec.sections[p].title_slot)
+        self.paired_ancestor(spec, c)
+            .and_then(|p| self.card_to_spec[p].map(|m| m.0))
     }
 
     /// The template section of a card heading's parent.
@@ -238,6 +558,72 @@ impl Outline {
             .map(|((c, _), _)| *c)
             .collect()
     }
+
+    /// The pairing, one line per card heading, for people: what each heading was
+    /// taken for and how sure that is. Snapshotted over the real cards.
+    pub fn describe(&self, spec: &Spec, card: &Card) -> String {
+        let mut out = String::new();
+        for (c, h) in card.headings.iter().enumerate() {
+            let shown = format!(
+                "{:>4}: {} {}",
+                h.line,
+                "#".repeat(h.level as usize),
+                card.heading_text(h)
+            );
+            let what = match self.card_to_spec[c] {
+                Some((_, MatchKind::Title)) => "the title".to_string(),
+                Some((si, k)) => format!(
+                    "{} ({}{})",
+                    spec.sections[si].heading_line(),
+                    k.confidence(),
+                    match k {
+                        MatchKind::Renamed => ", renamed",
+                        MatchKind::Likely => ", rename unsafe",
+                        _ => "",
+                    }
+                ),
+                None => match self.duplicates.iter().find(|d| d.0 == c) {
+                    Some(&(_, si)) => {
+                        format!("{} again (duplicate)", spec.sections[si].heading_line())
+                    }
+                    None => "the author's own".to_string(),
+                },
+            };
+            let level = match self.target_level.get(c) {
+                Some(&t) if t != h.level => format!(", to level {t}"),
+                _ => String::new(),
+            };
+            out.push_str(&format!("{shown} -> {what}{level}\n"));
+        }
+        out
+    }
+}
+
+/// The template sections of the nearest paired headings around each card heading.
+struct Neighbours {
+    before: Vec<Option<usize>>,
+    after: Vec<Option<usize>>,
+}
+
+impl Neighbours {
+    /// Card heading `c` stands between section `si`'s template neighbours: the
+    /// paired heading before it comes before `si` in the template, the one after
+    /// it after.
+    fn between(&self, si: usize, c: usize) -> bool {
+        self.before[c].is_none_or(|s| s < si) && self.after[c].is_none_or(|s| s > si)
+    }
+}
+
+/// `d` is `of` or one of its subsections in the template.
+fn is_template_descendant(spec: &Spec, d: usize, of: usize) -> bool {
+    let mut x = Some(d);
+    while let Some(y) = x {
+        if y == of {
+            return true;
+        }
+        x = spec.sections[y].parent;
+    }
+    false
 }
 
 /// A heading's text without bracketed asides: `Model Sources [optional]`.
@@ -258,29 +644,6 @@ pub fn without_asides(text: &str) -> String {
     } else {
         t.to_string()
     }
-}
-
-/// The words that name a section, lower-cased and stemmed (`Biases` → `bias`),
-/// without function words and `model`, which nearly every heading has.
-fn name_words(text: &str) -> Vec<String> {
-    const COMMON: &[&str] = &[
-        "and", "the", "for", "with", "from", "into", "model", "models",
-    ];
-    text.split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
-        .map(|w| {
-            if w.len() > 4 && w.ends_with("es") && !w.ends_with("ses") {
-                w[..w.len() - 1].to_string()
-            } else if w.len() > 4 && w.ends_with("ses") {
-                w[..w.len() - 2].to_string()
-            } else if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") {
-                w[..w.len() - 1].to_string()
-            } else {
-                w
-            }
-        })
-        .collect()
 }
 
 fn parents(levels: impl Iterator<Item = u8>) -> Vec<Option<usize>> {
@@ -332,13 +695,16 @@ mod tests {
 
     #[test]
     fn section_names_compare_by_stem() {
-        assert_eq!(name_words("Known Biases"), vec!["known", "bias"]);
-        assert_eq!(name_words("Bias"), vec!["bias"]);
         assert_eq!(
-            name_words("Hardware Requirements"),
+            crate::text::name_words("Known Biases"),
+            vec!["known", "bias"]
+        );
+        assert_eq!(crate::text::name_words("Bias"), vec!["bias"]);
+        assert_eq!(
+            crate::text::name_words("Hardware Requirements"),
             vec!["hardware", "requirement"]
         );
-        assert_eq!(name_words("Model Sources"), vec!["source"]);
+        assert_eq!(crate::text::name_words("Model Sources"), vec!["source"]);
         assert_eq!(without_asides("Model Sources [optional]"), "Model Sources");
         assert_eq!(without_asides("[Model Name]"), "[Model Name]");
     }

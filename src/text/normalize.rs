@@ -216,6 +216,30 @@ pub fn push_field_key(label: &str, out: &mut String) {
     }
 }
 
+/// The words that name a section, lower-cased and stemmed (`Biases` → `bias`),
+/// without function words and `model`, which nearly every heading has.
+pub fn name_words(text: &str) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "and", "the", "for", "with", "from", "into", "model", "models", "used", "using", "about",
+        "this", "our", "your", "its",
+    ];
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
+        .map(|w| {
+            if w.len() > 4 && w.ends_with("es") && !w.ends_with("ses") {
+                w[..w.len() - 1].to_string()
+            } else if w.len() > 4 && w.ends_with("ses") {
+                w[..w.len() - 2].to_string()
+            } else if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_string()
+            } else {
+                w
+            }
+        })
+        .collect()
+}
+
 /// The loose key used to pair a renamed heading with its template heading.
 pub fn loose_key(text: &str) -> String {
     text.chars()
