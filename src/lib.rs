@@ -38,3 +38,13 @@ pub mod rules;
 pub mod template;
 pub mod text;
 pub mod words;
+
+/// `println!` that hands a write error (a closed pipe: `| head`) back to the caller
+/// instead of panicking; `main` ends quietly on a broken pipe, as ripgrep does.
+#[macro_export]
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?;
+    }};
+}

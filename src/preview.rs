@@ -57,7 +57,7 @@ fn settings_at(
     base: &str,
     source: &Source,
     overrides: &Overrides,
-) -> Result<(Config, Spec, String)> {
+) -> Result<(Config, Spec, String, Vec<String>)> {
     let short = &base[..base.len().min(7)];
     let config_path = source
         .config
@@ -96,10 +96,12 @@ fn settings_at(
             format!("default settings (no `{config_path}`)")
         },
         template
+            .as_ref()
             .map(|t| format!("the template `{t}`"))
             .unwrap_or_else(|| "the built-in RI-SCALE Model Hub template".into())
     );
-    Ok((cfg, spec, description))
+    let files = std::iter::once(config_path).chain(template).collect();
+    Ok((cfg, spec, description, files))
 }
 
 /// Repository paths of the config and the template at the base (None: the defaults).
@@ -122,7 +124,8 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     let head = git_text(&root, &["rev-parse", "--verify", "HEAD^{commit}"])?;
     let merge_base = git_text(&root, &["merge-base", &base, &head])
         .with_context(|| format!("{base_ref} and HEAD have no common history"))?;
-    let (cfg, spec, settings) = settings_at(&root, &merge_base, source, overrides)?;
+    let (cfg, spec, settings, settings_files) = settings_at(&root, &merge_base, source, overrides)?;
+    let settings_files: Vec<&str> = settings_files.iter().map(String::as_str).collect();
     let globs = Globs::for_repository(&cfg)?;
     let tree = TreeOracle(
         git_text(&root, &["ls-tree", "-r", "--name-only", "HEAD"])?
@@ -151,6 +154,9 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             [s, _, new] => (*s, *new),
             _ => continue,
         };
+        if let Some(n) = crate::review::settings_change_note(path, &settings_files) {
+            notes.push(n);
+        }
         if !globs.matches(path) {
             if !status.starts_with('D')
                 && path
@@ -213,8 +219,8 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         server_url: String::new(),
         settings: settings.clone(),
     });
-    println!("Preview of the review of {base_ref}...HEAD. Settings: {settings}.\n");
-    println!(
+    crate::outln!("Preview of the review of {base_ref}...HEAD. Settings: {settings}.\n");
+    crate::outln!(
         "Inline review comments the bot would post ({}):",
         plan.comments.len()
     );
@@ -224,13 +230,13 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             None => c.line.to_string(),
         };
         let body = c.body.split("<sub>").next().unwrap_or("").trim_end();
-        println!("\n{}:{lines}\n{}", c.path, indent(body));
+        crate::outln!("\n{}:{lines}\n{}", c.path, indent(body));
     }
-    println!(
+    crate::outln!(
         "\n--- The summary comment (and the check's text):\n\n{}",
         markdown::summary(&plan, &[], &[], markdown::COMMENT_LIMIT)
     );
-    println!(
+    crate::outln!(
         "--- The check `modelcard-review` would conclude: {}",
         plan.conclusion.as_str()
     );

@@ -346,3 +346,47 @@ fn version_strings_agree() {
     assert!(std::fs::metadata(root().join("LICENSE-MIT")).is_ok());
     assert!(std::fs::metadata(root().join("LICENSE-APACHE")).is_ok());
 }
+
+/// A required check that a path filter skips stays pending and blocks every pull
+/// request that touches no card: no example (nor the README's install workflow)
+/// filters its pull request trigger by path.
+#[test]
+fn no_pull_request_trigger_is_filtered_by_path() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts: Vec<(String, String)> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    texts.push((
+        "README.md".into(),
+        std::fs::read_to_string(root.join("README.md")).unwrap(),
+    ));
+    let mut triggers = 0;
+    for (name, text) in texts {
+        let mut in_pr = false;
+        for line in text.lines() {
+            let indent = line.len() - line.trim_start().len();
+            let t = line.trim();
+            if t.starts_with("pull_request:") || t.starts_with("pull_request_target:") {
+                in_pr = true;
+                triggers += 1;
+                continue;
+            }
+            if in_pr && indent <= 2 && !t.is_empty() && !t.starts_with('#') {
+                in_pr = false;
+            }
+            assert!(
+                !(in_pr && t.starts_with("paths:")),
+                "{name}: a pull request trigger filtered by path: {line}"
+            );
+        }
+    }
+    assert!(triggers >= 4, "{triggers}");
+}

@@ -634,3 +634,90 @@ async fn a_missing_field_in_the_diff_gets_a_suggestion_that_inserts_it() {
     );
     assert!(summary.contains("clears 1 finding"), "{summary}");
 }
+
+/// What the runner sets for every input the workflow leaves out: `INPUT_<NAME>`
+/// with the default `action.yml` declares.
+fn action_defaults() -> Vec<(String, String)> {
+    let yml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
+    let mut out = Vec::new();
+    let mut name: Option<String> = None;
+    let mut in_inputs = false;
+    for line in yml.lines() {
+        if !line.starts_with(' ') {
+            in_inputs = line.starts_with("inputs:");
+            continue;
+        }
+        if !in_inputs {
+            continue;
+        }
+        if let Some(n) = line.strip_prefix("  ").filter(|l| !l.starts_with(' ')) {
+            name = Some(n.trim_end_matches(':').to_string());
+        } else if let (Some(n), Some(d)) = (&name, line.trim().strip_prefix("default:")) {
+            let d = d.trim().trim_matches('"').to_string();
+            out.push((format!("INPUT_{}", n.to_ascii_uppercase()), d));
+        }
+    }
+    assert!(out.iter().any(|(k, _)| k == "INPUT_FAIL_ON"), "{out:?}");
+    out
+}
+
+/// The hub's `fail-on` decides when the workflow does not set `fail_on`: a base
+/// config with `fail-on = "never"` concludes success, findings still posted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hubs_fail_on_applies_when_the_workflow_leaves_the_input_out() {
+    let (base, head) = card_with_findings();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.base_files.push((
+        HUB_CONFIG.into(),
+        b"paths = [\"models/**/README.md\"]\nfail-on = \"never\"\n".to_vec(),
+    ));
+    fake.files
+        .push(file(CARD, "modified", Some(&base), Some(&head)));
+    let (url, s) = start(fake).await;
+    let defaults = action_defaults();
+    let mut env: Vec<(&str, &str)> = defaults
+        .iter()
+        .filter(|(k, _)| k != "INPUT_GITHUB_TOKEN" && k != "INPUT_PATHS")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.push(NO_PATHS_INPUT);
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &env,
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(check_conclusion(&s), "success");
+    assert!(
+        !rules_commented(&s).is_empty(),
+        "the findings are still posted"
+    );
+}
+
+/// A pull request that touches no card (the workflow triggers on every pull
+/// request, so a required check never waits): a green check at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_request_without_cards_concludes_success() {
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(
+        "scripts/train.py",
+        "added",
+        None,
+        Some("print('hello')\n"),
+    ));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(check_conclusion(&s), "success");
+    assert!(rules_commented(&s).is_empty());
+}

@@ -107,3 +107,84 @@ fn an_unknown_base_or_no_repository_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown base \"no-such-branch\""));
 }
+
+fn hub_with_a_settings_change() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["config", "user.email", "t@example.org"]);
+    git(root, &["config", "user.name", "t"]);
+    std::fs::write(root.join(".modelcard-review.toml"), "fail-on = \"error\"\n").unwrap();
+    // Many cards, so the preview says more than a pipe holds.
+    for i in 0..40 {
+        std::fs::create_dir_all(root.join(format!("models/m{i}"))).unwrap();
+        std::fs::write(root.join(format!("models/m{i}/README.md")), "# M\n").unwrap();
+    }
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    git(root, &["checkout", "-qb", "change"]);
+    std::fs::write(root.join(".modelcard-review.toml"), "fail-on = \"never\"\n").unwrap();
+    for i in 0..40 {
+        std::fs::write(
+            root.join(format!("models/m{i}/README.md")),
+            crate_template(),
+        )
+        .unwrap();
+    }
+    git(root, &["commit", "-qam", "change"]);
+    dir
+}
+
+fn crate_template() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/ri-scale-model-card.md"),
+    )
+    .unwrap()
+}
+
+/// The preview says what the bot's summary says when the settings change in the
+/// branch: the base's settings judged it, the new ones apply after merge.
+#[test]
+fn the_preview_notes_a_settings_change_as_the_bot_does() {
+    let dir = hub_with_a_settings_change();
+    let o = preview(dir.path(), "main");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("`.modelcard-review.toml` changes in this pull request; the new settings apply after merge"),
+        "{out}"
+    );
+    // Judged by the base's `fail-on = "error"`, not the branch's "never".
+    assert_eq!(o.status.code(), Some(1), "{out}");
+}
+
+/// `| head -1`: the reader goes away; the preview stops quietly, as `check` does.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = hub_with_a_settings_change();
+    let runs: [&[&str]; 2] = [
+        &["review", "--dry-run", "--base", "main"],
+        &["check", "--format", "json", "--fail-on", "never", "models"],
+    ];
+    for args in runs {
+        for _ in 0..3 {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_modelcard-review"))
+                .current_dir(dir.path())
+                .env_remove("GITHUB_TOKEN")
+                .env_remove("GITHUB_EVENT_PATH")
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = [0u8; 16];
+            child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+            // stdout is closed here, with most of the output unread.
+            let o = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+            assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
+        }
+    }
+}

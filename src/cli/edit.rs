@@ -177,7 +177,7 @@ pub fn run_new(args: NewArgs) -> Result<i32> {
     let text = crate::new_card::card_text(&setup.spec, args.name.as_deref(), &facts);
     std::fs::write(&args.path, text)
         .with_context(|| format!("cannot write {}", args.path.display()))?;
-    println!(
+    crate::outln!(
         "modelcard-review: wrote {} from {}. Fill in each placeholder and instruction, then run `modelcard-review check {}`.",
         args.path.display(),
         setup.description,

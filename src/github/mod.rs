@@ -163,7 +163,7 @@ async fn pull_request_of(
             "modelcard-review: the workflow run was started by a {:?} event, not by a pull request; nothing to review.",
             run.event.as_deref().unwrap_or("")
         );
-        println!("{msg}");
+        crate::outln!("{msg}");
         write_step_summary(env, &msg)?;
         return Ok(None);
     }
@@ -184,7 +184,7 @@ async fn pull_request_of(
             run.head_sha
         ),
     };
-    println!("{msg}");
+    crate::outln!("{msg}");
     write_step_summary(env, &msg)?;
     Ok(None)
 }
@@ -242,7 +242,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
     );
 
     if opts.dry_run {
-        print_dry_run(&plan);
+        print_dry_run(&plan)?;
         return Ok(exit_code(&plan));
     }
     let mut summary_md = markdown::summary(&plan, &[], &[], markdown::COMMENT_LIMIT);
@@ -256,7 +256,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
             let json = serde_json::to_vec_pretty(&plan)?;
             std::fs::write(&path, json)
                 .with_context(|| format!("cannot write the plan to {}", path.display()))?;
-            println!(
+            crate::outln!(
                 "modelcard-review: plan written to {} (a preview; nothing was posted).",
                 path.display()
             );
@@ -264,7 +264,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
         }
         Mode::Annotations => print_annotations(&plan),
         Mode::Review if !can_post => {
-            fork_notice(&pr);
+            fork_notice(&pr)?;
             print_annotations(&plan);
         }
         Mode::Review => {
@@ -273,7 +273,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
             summary_md = report.summary_markdown.clone();
             posted = report.comments_posted;
             if report.read_only {
-                println!(
+                crate::outln!(
                     "modelcard-review: the token cannot write to this pull request, so no review was posted. \
                      The findings follow as annotations and in the job summary. For inline comments on pull \
                      requests from forks, see the README, \"Pull requests from forks\"."
@@ -339,13 +339,14 @@ fn exit_code(plan: &ReviewPlan) -> i32 {
     }
 }
 
-fn fork_notice(pr: &PullRequestRef) {
-    println!(
+fn fork_notice(pr: &PullRequestRef) -> std::io::Result<()> {
+    crate::outln!(
         "modelcard-review: pull request #{} comes from a fork, and GitHub gives such runs a read-only token. \
          The findings follow as annotations and in the job summary, and this step fails when they must be fixed. \
          For inline review comments on fork pull requests, see the README, \"Pull requests from forks\".",
         pr.number
     );
+    Ok(())
 }
 
 /// Workflow commands, so findings show on the files even without write access.
@@ -370,13 +371,13 @@ pub fn print_annotations(plan: &ReviewPlan) {
     }
 }
 
-fn print_dry_run(plan: &ReviewPlan) {
-    println!("Settings: {}.\n", plan.settings);
-    println!(
+fn print_dry_run(plan: &ReviewPlan) -> std::io::Result<()> {
+    crate::outln!("Settings: {}.\n", plan.settings);
+    crate::outln!(
         "{}",
         markdown::summary(plan, &[], &[], markdown::COMMENT_LIMIT)
     );
-    println!(
+    crate::outln!(
         "---\nInline review comments this run would post ({}):\n",
         plan.comments.len()
     );
@@ -385,14 +386,15 @@ fn print_dry_run(plan: &ReviewPlan) {
             Some(s) => format!("{s}-{}", c.line),
             None => c.line.to_string(),
         };
-        println!("{}:{lines} [{}] {}", c.path, c.rule, c.message);
+        crate::outln!("{}:{lines} [{}] {}", c.path, c.rule, c.message);
     }
     if !plan.fixed.is_empty() {
-        println!(
+        crate::outln!(
             "\nEarlier comments it would mark fixed: {}",
             plan.fixed.len()
         );
     }
+    Ok(())
 }
 
 /// The job summary is limited to 1 MiB per step.

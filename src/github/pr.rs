@@ -246,11 +246,8 @@ pub async fn gather(
     let mut not_cards = Vec::new();
     let mut cards_to_read = Vec::new();
     for f in files {
-        if settings_files.contains(&f.filename.as_str()) {
-            notes.push(format!(
-                "`{}` changes in this pull request; the new settings apply after merge (this review used the base branch's).",
-                f.filename
-            ));
+        if let Some(n) = crate::review::settings_change_note(&f.filename, &settings_files) {
+            notes.push(n);
         }
         if !globs.matches(&f.filename) {
             if f.previous_filename
