@@ -1006,6 +1006,46 @@ mod tests {
     }
 
     #[test]
+    fn a_hub_extends_the_alias_table() {
+        let cfg = crate::config::Config::parse(
+            "[section-aliases]\n\"Recommendations\" = [\"What to do\"]\n",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let s = crate::template::Spec::from_markdown(HF, "t", &cfg).unwrap();
+        let card = "# Seg\n\nA model.\n\n# Bias, Risks, and Limitations\n\n## Known Biases\n\nSome.\n\n## What to do\n\nCheck.\n";
+        let f = crate::rules::check_text(&s, &cfg, "m/README.md", card, &crate::rules::NoOracle);
+        let r = only(&f, "renamed-section");
+        assert_eq!(r.len(), 1, "{f:#?}");
+        assert_eq!(r[0].suggestion.as_deref(), Some("## Recommendations"));
+        assert!(!r[0].unsafe_fix);
+        // An alias for a heading the template lacks names the key.
+        let bad = crate::config::Config::parse(
+            "[section-aliases]\n\"Nope\" = [\"x\"]\n",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let e = crate::template::Spec::from_markdown(HF, "t", &bad).unwrap_err();
+        assert!(e.to_string().contains("section-aliases"), "{e}");
+    }
+
+    #[test]
+    fn a_heading_in_the_slot_with_the_sections_words_is_a_likely_rename() {
+        let s = spec_from(HF);
+        // `Biases known`: in Known Biases' slot, its words from the
+        // section's vocabulary: likely, so the rename is unsafe.
+        let card = "# Seg\n\nA model.\n\n# Bias, Risks, and Limitations\n\n## Biases known\n\nSome.\n\n## Recommendations\n\nCheck.\n";
+        let f = run(&s, card);
+        let r = only(&f, "renamed-section");
+        assert_eq!(r.len(), 1, "{f:#?}");
+        assert!(r[0].unsafe_fix, "{r:#?}");
+        assert_eq!(r[0].suggestion.as_deref(), Some("## Known Biases"));
+        // Two levels away, never.
+        let f = run(&s, &card.replace("## Biases known", "#### Biases known"));
+        assert!(only(&f, "renamed-section").is_empty(), "{f:#?}");
+    }
+
+    #[test]
     fn missing_sections_go_after_the_preceding_one_in_the_cards_order() {
         let s = spec_from(HF);
         // Known Biases is missing; its preceding section (its parent) has text.
