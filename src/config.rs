@@ -236,8 +236,11 @@ pub struct Overrides {
 impl Overrides {
     pub fn apply(&self, cfg: &mut Config) -> Result<()> {
         if let Some(f) = &self.fail_on {
-            cfg.fail_on = FailOn::parse(f)
-                .with_context(|| format!("fail_on {f:?}: use error, warning, notice or never"))?;
+            cfg.fail_on = FailOn::parse(f).with_context(|| {
+                format!(
+                    "--fail-on (the action's fail_on) {f:?}: use error, warning, notice or never"
+                )
+            })?;
         }
         for r in &self.rules {
             let (id, lvl) = r.split_once('=').with_context(|| {

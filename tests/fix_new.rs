@@ -201,3 +201,29 @@ fn new_fills_what_the_folders_rdf_yaml_states() {
         "unknown keys leave the placeholder"
     );
 }
+
+/// `new -` prints the card instead of writing a file named `-`.
+#[test]
+fn new_dash_prints_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &["new", "-", "--name", "Nuclei U-Net"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("# Nuclei U-Net"), "{out}");
+    assert!(!dir.path().join("-").exists());
+}
+
+/// `--fail-on` with a wrong level names the option the user typed.
+#[test]
+fn a_wrong_fail_on_names_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), good()).unwrap();
+    let o = run(dir.path(), &["check", "--fail-on", "errors", "README.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--fail-on"));
+}

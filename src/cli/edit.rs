@@ -142,6 +142,18 @@ pub fn run_fix(args: FixArgs) -> Result<i32> {
 /// `--force`.
 pub fn run_new(args: NewArgs) -> Result<i32> {
     let cwd = std::env::current_dir().context("cannot determine the current folder")?;
+    // `new -`: the card on stdout, the settings and rdf.yaml of the current folder.
+    let to_stdout = args.path.as_os_str() == "-";
+    if to_stdout {
+        let mut setups = setups_for(&args.common, cwd.clone());
+        let which = setups.for_dir(&cwd)?;
+        let setup = &setups.list[which];
+        let facts = rdf_facts(setup, &cwd)?;
+        let text = crate::new_card::card_text(&setup.spec, args.name.as_deref(), &facts);
+        use std::io::Write as _;
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        return Ok(0);
+    }
     if args.path.exists() && !args.force {
         bail!(
             "{} already exists; pass --force to overwrite it",
@@ -159,21 +171,7 @@ pub fn run_new(args: NewArgs) -> Result<i32> {
         .with_context(|| format!("cannot create {}", folder.display()))?;
     let which = setups.for_dir(&folder)?;
     let setup = &setups.list[which];
-    let mut facts = crate::new_card::ModelFacts::default();
-    for name in crate::new_card::RDF_NAMES {
-        let rdf = folder.join(name);
-        if let Ok(text) = std::fs::read_to_string(&rdf) {
-            let fields = setup
-                .cfg
-                .rdf_fields
-                .clone()
-                .unwrap_or_else(crate::new_card::default_rdf_fields);
-            facts = crate::new_card::read_rdf(&text, &fields)
-                .with_context(|| format!("cannot read {}", rdf.display()))?;
-            eprintln!("modelcard-review: filled from {}", rdf.display());
-            break;
-        }
-    }
+    let facts = rdf_facts(setup, &folder)?;
     let text = crate::new_card::card_text(&setup.spec, args.name.as_deref(), &facts);
     std::fs::write(&args.path, text)
         .with_context(|| format!("cannot write {}", args.path.display()))?;
@@ -184,4 +182,23 @@ pub fn run_new(args: NewArgs) -> Result<i32> {
         args.path.display()
     );
     Ok(0)
+}
+
+/// What the folder's bioimage.io description states, for `new`.
+fn rdf_facts(setup: &crate::check::Setup, folder: &Path) -> Result<crate::new_card::ModelFacts> {
+    for name in crate::new_card::RDF_NAMES {
+        let rdf = folder.join(name);
+        if let Ok(text) = std::fs::read_to_string(&rdf) {
+            let fields = setup
+                .cfg
+                .rdf_fields
+                .clone()
+                .unwrap_or_else(crate::new_card::default_rdf_fields);
+            let facts = crate::new_card::read_rdf(&text, &fields)
+                .with_context(|| format!("cannot read {}", rdf.display()))?;
+            eprintln!("modelcard-review: filled from {}", rdf.display());
+            return Ok(facts);
+        }
+    }
+    Ok(crate::new_card::ModelFacts::default())
 }

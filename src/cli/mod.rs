@@ -60,7 +60,8 @@ pub struct CommonArgs {
     /// Template file (default: from the config file, else the built-in RI-SCALE template).
     #[arg(long, value_name = "PATH")]
     pub template: Option<PathBuf>,
-    /// Config file (default: .modelcard-review.toml in the current folder, if present).
+    /// Config file (default: each card's .modelcard-review.toml, found by walking up from
+    /// the card's folder to the repository root).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Fail (exit 1) when a finding reaches this level: error, warning, notice or never.
