@@ -164,12 +164,15 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
                     .next()
                     .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
             {
-                not_cards.push(format!("`{path}`"));
+                not_cards.push(crate::text::code(path));
             }
             continue;
         }
         if status.starts_with('D') {
-            notes.push(format!("`{path}` is deleted; nothing to check."));
+            notes.push(format!(
+                "{} is deleted; nothing to check.",
+                crate::text::code(path)
+            ));
             continue;
         }
         let bytes = show(&root, &head, path).unwrap_or_default();

@@ -378,7 +378,7 @@ async fn fifty_five_findings_make_one_review_of_max_comments() {
     );
     assert_eq!(
         summary
-            .matches("· `placeholder` · Downstream Use —")
+            .matches("· `placeholder` · `Downstream Use` —")
             .count(),
         25,
         "{summary}"

@@ -73,7 +73,7 @@ fn a_commit_that_breaks_a_field_gets_the_comment_on_that_line() {
         "{out}"
     );
     assert!(
-        out.contains("“TBD” is a placeholder in the field **Compute Region:**"),
+        out.contains("`TBD` is a placeholder in the field `Compute Region:`"),
         "{out}"
     );
     assert!(

@@ -9,6 +9,7 @@ use crate::check::Globs;
 use crate::diff::ChangedLines;
 use crate::review::plan::{CardInput, PriorComment, SUMMARY_MARKER};
 use crate::rules::{check_card_bytes, LinkOracle};
+use crate::text::code;
 use base64::Engine;
 use futures::StreamExt;
 use serde_json::Value;
@@ -255,26 +256,30 @@ pub async fn gather(
                 .is_some_and(|p| globs.matches(p))
                 && f.status == "renamed"
             {
-                notes.push(format!("`{}` was renamed to `{}`, which is not a model card path, so it was not checked.", f.previous_filename.as_deref().unwrap_or(""), f.filename));
+                notes.push(format!(
+                    "{} was renamed to {}, which is not a model card path, so it was not checked.",
+                    code(f.previous_filename.as_deref().unwrap_or("")),
+                    code(&f.filename)
+                ));
             } else if f.status != "removed"
                 && f.filename
                     .rsplit('/')
                     .next()
                     .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
             {
-                not_cards.push(format!("`{}`", f.filename));
+                not_cards.push(code(&f.filename));
             }
             continue;
         }
         match f.status.as_str() {
             "removed" => notes.push(format!(
-                "`{}` is deleted in this pull request; nothing to check.",
-                f.filename
+                "{} is deleted in this pull request; nothing to check.",
+                code(&f.filename)
             )),
             "added" | "modified" | "renamed" | "changed" | "copied" => cards_to_read.push(f),
             other => notes.push(format!(
-                "`{}` has status {other:?}; it was not checked.",
-                f.filename
+                "{} has status {other:?}; it was not checked.",
+                code(&f.filename)
             )),
         }
     }
@@ -320,8 +325,8 @@ pub async fn gather(
             }
             Err(e) => {
                 notes.push(format!(
-                    "`{}` could not be read from GitHub ({e}); it was not checked.",
-                    f.filename
+                    "{} could not be read from GitHub ({e}); it was not checked.",
+                    code(&f.filename)
                 ));
                 unknown_paths.insert(f.filename);
             }

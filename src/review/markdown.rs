@@ -62,7 +62,7 @@ fn entry(plan: &ReviewPlan, i: &SummaryItem) -> String {
     let section = i
         .section
         .as_deref()
-        .map(|s| format!(" · {}", s.replace(['\n', '[', ']'], " ")))
+        .map(|s| format!(" · {}", crate::text::code(s)))
         .unwrap_or_default();
     format!(
         "- {icon} [line {}]({}) · `{}`{section} — {}\n",
@@ -88,8 +88,10 @@ pub fn line_link(plan: &ReviewPlan, path: &str, line: usize) -> String {
     )
 }
 
+/// A path in a table cell: a code span, its pipes escaped (GFM reads `\|` as a pipe
+/// inside code in a table).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::text::code(s).replace('|', "\\|")
 }
 
 /// The summary; `moved` are inline comments GitHub refused, listed with the rest.
@@ -134,7 +136,7 @@ pub fn summary(
         for (path, c) in &per_card {
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 cell(path),
                 c[0],
                 c[1],
@@ -222,7 +224,7 @@ pub fn summary(
         for k in order {
             let i = listed[k];
             if i.path != current {
-                let _ = writeln!(s, "\n**`{}`**\n", i.path);
+                let _ = writeln!(s, "\n**{}**\n", crate::text::code(&i.path));
                 current = &i.path;
             }
             s.push_str(&entries[k]);
@@ -240,8 +242,8 @@ pub fn summary(
         for f in plan.fixed.iter().take(50) {
             let _ = writeln!(
                 s,
-                "- ✅ a finding in `{}` (its comment is marked fixed)",
-                f.path
+                "- ✅ a finding in {} (its comment is marked fixed)",
+                crate::text::code(&f.path)
             );
         }
         if plan.fixed.len() > 50 {
@@ -269,8 +271,8 @@ pub fn summary(
         let paths: Vec<&str> = plan.fixable.iter().map(|(p, _)| p.as_str()).collect();
         let _ = writeln!(
             s,
-            "\n**Fix the mechanical ones in one go:** `modelcard-review fix {}` applies every safe fix (headings, anchors, missing sections and fields as the template writes them, table rows) and clears {}; then fill in what it inserted.",
-            paths.join(" "),
+            "\n**Fix the mechanical ones in one go:** {} applies every safe fix (headings, anchors, missing sections and fields as the template writes them, table rows) and clears {}; then fill in what it inserted.",
+            crate::text::code_whole(&format!("modelcard-review fix {}", paths.join(" "))),
             plural(n, "finding")
         );
     }
@@ -351,7 +353,7 @@ mod tests {
         p.items[0].severity = Severity::Notice;
         p.items[0].section = Some("Quantitative Results".into());
         let s = summary(&p, &[], &[], COMMENT_LIMIT);
-        assert!(s.contains("#L1) · `placeholder` · Quantitative Results — placeholder number 1"));
+        assert!(s.contains("#L1) · `placeholder` · `Quantitative Results` — placeholder number 1"));
         assert!(s.find("#L3)").unwrap() < s.find("#L1)").unwrap(), "{s}");
     }
 

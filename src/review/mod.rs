@@ -13,7 +13,8 @@ pub const PUBLISH_REMOVED: &str = "publishing a saved plan is no longer supporte
 pub fn settings_change_note(changed: &str, settings_files: &[&str]) -> Option<String> {
     settings_files.contains(&changed).then(|| {
         format!(
-            "`{changed}` changes in this pull request; the new settings apply after merge (this review used the base branch's)."
+            "{} changes in this pull request; the new settings apply after merge (this review used the base branch's).",
+            crate::text::code(changed)
         )
     })
 }

@@ -351,8 +351,9 @@ pub fn comment_body(f: &Finding, fingerprint: &str, suggestion: Option<&str>) ->
         ));
     }
     s.push_str(&format!(
-        "\n<sub>`modelcard-review rules` explains every rule; run `modelcard-review check {}` to see this before you push.</sub>\n{FINDING_MARKER}{} -->",
-        f.path, fingerprint
+        "\n<sub>`modelcard-review rules` explains every rule; run {} to see this before you push.</sub>\n{FINDING_MARKER}{} -->",
+        crate::text::code_whole(&format!("modelcard-review check {}", f.path)),
+        fingerprint
     ));
     s
 }

@@ -68,7 +68,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                             "missing-field",
                             h.line,
                             message!(
-                                "The field **{}:** is missing from `{}`. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
+                                "The field **{}:** is missing from {}. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
                                 f.label,
                                 ctx.heading_display(c),
                                 f.label
@@ -98,8 +98,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                                 "empty-field",
                                 b.line,
                                 message!(
-                                    "The field **{}:** is empty. Write the information after the colon{hint}, or “Not applicable” and why.",
-                                    fa.label(text)
+                                    "The field {} is empty. Write the information after the colon{hint}, or “Not applicable” and why.",
+                                    crate::text::code(&format!("{}:", fa.label(text)))
                                 ),
                             )
                             .section_opt(section_name.clone())

@@ -112,8 +112,9 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
                 "missing-toc-entry",
                 line,
                 message!(
-                    "The table of contents has no entry for `{}`. Add the line `{entry}` to it.",
-                    ctx.heading_display(c)
+                    "The table of contents has no entry for {}. Add the line {} to it.",
+                    ctx.heading_display(c),
+                    crate::text::code(&entry)
                 ),
             )
             .section_opt(ctx.section_name(Some(tc)))
@@ -130,7 +131,9 @@ fn alt_text(ctx: &Context, dest: &str, line: usize, section: Option<usize>, out:
             "image-alt-text",
             line,
             message!(
-                "The image `{dest}` has no alt text. Say what it shows between the brackets, e.g. `![Example segmentation: each nucleus outlined]({dest})`, for readers who cannot see it."
+                "The image {} has no alt text. Say what it shows between the brackets, e.g. {}, for readers who cannot see it.",
+                crate::text::code(dest),
+                crate::text::code(&format!("![Example segmentation: each nucleus outlined]({dest})"))
             ),
         )
         .section_opt(ctx.section_name(section))
@@ -168,7 +171,8 @@ fn anchor(
     // fixing the heading, not the link.
     if let Some(s) = ctx.spec.sections.iter().find(|s| s.slug == decoded) {
         d.message = message!(
-            "The link `#{frag}` points to the section `{}`, but no heading in this card has that anchor. Add or rename the heading to match the template; the link will then work.",
+            "The link {} points to the section `{}`, but no heading in this card has that anchor. Add or rename the heading to match the template; the link will then work.",
+            crate::text::code(&format!("#{frag}")),
             s.heading_line()
         );
         out.push(d);
@@ -195,7 +199,9 @@ fn anchor(
     match best {
         Some((_, slug)) => {
             d.message = message!(
-                "The link `#{frag}` matches no heading in this card. Did you mean `#{slug}`? GitHub makes a heading's anchor from its text: lower case, spaces as `-`, punctuation dropped."
+                "The link {} matches no heading in this card. Did you mean {}? GitHub makes a heading's anchor from its text: lower case, spaces as `-`, punctuation dropped.",
+                crate::text::code(&format!("#{frag}")),
+                crate::text::code(&format!("#{slug}"))
             );
             let needle = format!("(#{frag})");
             if line_text.contains(&needle) {
@@ -204,7 +210,8 @@ fn anchor(
         }
         None => {
             d.message = message!(
-                "The link `#{frag}` matches no heading in this card. Point it at an existing heading (GitHub's anchor: the heading text in lower case, spaces as `-`, punctuation dropped) or remove it."
+                "The link {} matches no heading in this card. Point it at an existing heading (GitHub's anchor: the heading text in lower case, spaces as `-`, punctuation dropped) or remove it.",
+                crate::text::code(&format!("#{frag}"))
             );
         }
     }
@@ -258,7 +265,7 @@ fn relative(
                 Draft::new(
                     "broken-link",
                     line,
-                    message!("The {what} `{dest}` points outside the repository. Link to a file inside the repository, or use a full https:// address."),
+                    message!("The {what} {} points outside the repository. Link to a file inside the repository, or use a full https:// address.", crate::text::code(dest)),
                 )
                 .section_opt(ctx.section_name(section))
                 .subject(dest.to_string()),
@@ -280,7 +287,9 @@ fn relative(
                 "broken-link",
                 line,
                 message!(
-                    "The {what} `{dest}` points to `{resolved}`, which does not exist. Add the file to your pull request, or correct the path ({read_from})."
+                    "The {what} {} points to {}, which does not exist. Add the file to your pull request, or correct the path ({read_from}).",
+                    crate::text::code(dest),
+                    crate::text::code(&resolved)
                 ),
             )
             .section_opt(ctx.section_name(section))

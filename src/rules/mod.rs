@@ -68,14 +68,15 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The heading as the card writes it, for messages: `## Model Description`.
+    /// The heading as the card writes it, quoted for messages (a code span, so the
+    /// card's text stays inert wherever the message is rendered): `## Model Description`.
     pub fn heading_display(&self, h: usize) -> String {
         let hd = &self.card.headings[h];
-        crate::finding::message!(
+        crate::text::code(&crate::finding::message!(
             "{} {}",
             "#".repeat(hd.level as usize),
             self.card.heading_text(hd)
-        )
+        ))
     }
 }
 

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::finding::{message, Draft};
 use crate::matcher::PlaceholderKind;
-use crate::text::{ellipsize, push_ellipsized};
+use crate::text::ellipsize;
 use std::collections::BTreeMap;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
@@ -107,9 +107,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             if k > 0 {
                 msg.push_str(", ");
             }
-            msg.push('“');
-            push_ellipsized(t, 60, &mut msg);
-            msg.push('”');
+            crate::text::push_code(&crate::text::ellipsize(t, 60), &mut msg);
         }
         msg.push_str(if lh.texts.len() == 1 {
             " is a placeholder"
@@ -117,9 +115,8 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             " are placeholders"
         });
         if let Some(f) = &lh.field {
-            msg.push_str(" in the field **");
-            msg.push_str(f);
-            msg.push_str(":**");
+            msg.push_str(" in the field ");
+            crate::text::push_code(&format!("{f}:"), &mut msg);
         }
         msg.push_str(". ");
         let numeric = lh
@@ -184,7 +181,8 @@ fn template_text(ctx: &Context, out: &mut Vec<Draft>) {
                 "template-text",
                 b.line,
                 message!(
-                    "This is the template's {kind} text (“{quoted}”), not information about your model. Replace it with your own text, or delete it."
+                    "This is the template's {kind} text ({}), not information about your model. Replace it with your own text, or delete it.",
+                    crate::text::code(&quoted)
                 ),
             )
             .end_line(b.end_line)
@@ -259,12 +257,12 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                (5, "“TODO”"),
-                (7, "“<model specific results here>”, “<insert table>”"),
-                (9, "“{{ card_data }}”, “{% if x %}”"),
-                (11, "“[More Information Needed: training data]”"),
-                (12, "“TBA”, “TBC”, “coming soon”"),
-                (15, "“[to be added]”, “[details to be added]”"),
+                (5, "`TODO`"),
+                (7, "`<model specific results here>`, `<insert table>`"),
+                (9, "`{{ card_data }}`, `{% if x %}`"),
+                (11, "`[More Information Needed: training data]`"),
+                (12, "`TBA`, `TBC`, `coming soon`"),
+                (15, "`[to be added]`, `[details to be added]`"),
             ],
             "{f:#?}"
         );

@@ -153,7 +153,7 @@ fn around_present_children(
     plan_around(ctx, si, 0, &mut edits);
     (
         at,
-        message!("right before `{}`", ctx.heading_display(first)),
+        message!("right before {}", ctx.heading_display(first)),
         edits,
     )
 }
@@ -291,7 +291,7 @@ fn insertion_point(ctx: &Context, si: usize) -> (usize, String, usize) {
         (Some(a), Some(n)) => (
             headings[n].line,
             message!(
-                "after `{}`, before `{}`",
+                "after {}, before {}",
                 ctx.heading_display(a),
                 ctx.heading_display(n)
             ),
@@ -299,12 +299,12 @@ fn insertion_point(ctx: &Context, si: usize) -> (usize, String, usize) {
         ),
         (Some(a), None) => (
             last_line,
-            message!("after `{}`, at the end of the card", ctx.heading_display(a)),
+            message!("after {}, at the end of the card", ctx.heading_display(a)),
             last_line + 1,
         ),
         (None, Some(n)) => (
             headings[n].line,
-            message!("before `{}`", ctx.heading_display(n)),
+            message!("before {}", ctx.heading_display(n)),
             headings[n].line,
         ),
         (None, None) => (
@@ -506,7 +506,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                     "renamed-section",
                     h.line,
                     message!(
-                        "The heading `{}` should be named exactly as in the template: `{}`. Rename it, so the table of contents and the hub's tools find it.",
+                        "The heading {} should be named exactly as in the template: `{}`. Rename it, so the table of contents and the hub's tools find it.",
                         ctx.heading_display(c),
                         s.heading_line()
                     ),
@@ -525,7 +525,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                     "renamed-section",
                     h.line,
                     message!(
-                        "The heading `{}` stands where the template has `{}`, which the card lacks. If this is that section, rename it to `{}`; if not, add `{}` as its own section.",
+                        "The heading {} stands where the template has `{}`, which the card lacks. If this is that section, rename it to `{}`; if not, add `{}` as its own section.",
                         ctx.heading_display(c),
                         s.heading_line(),
                         s.text,
@@ -563,7 +563,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                     "heading-level",
                     h.line,
                     message!(
-                        "`{}` is a level-{} heading, but the template has it at level {} (`{}`). Use {} `#`.",
+                        "{} is a level-{} heading, but the template has it at level {} (`{}`). Use {} `#`.",
                         ctx.heading_display(c),
                         h.level,
                         s.level,
@@ -618,7 +618,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 "heading-level",
                 h.line,
                 message!(
-                    "Every heading is {levels} {deeper} than the template's ({} headings, from `{}` on): {verb} each by {}, e.g. `{}` → `{}`.",
+                    "Every heading is {levels} {deeper} than the template's ({} headings, from {} on): {verb} each by {}, e.g. {} → `{}`.",
                     edits.len(),
                     ctx.heading_display(first),
                     if n == 1 { "one `#`".to_string() } else { message!("{n} `#`") },
@@ -706,7 +706,7 @@ fn order(ctx: &Context, out: &mut Vec<Draft>) {
                 "section-order",
                 h.line,
                 message!(
-                    "`{}` is out of the template's order.{hint} Every card keeps the template's order so readers find sections in the same place.",
+                    "{} is out of the template's order.{hint} Every card keeps the template's order so readers find sections in the same place.",
                     ctx.heading_display(c)
                 ),
             )
@@ -739,7 +739,7 @@ fn duplicates(ctx: &Context, out: &mut Vec<Draft>) {
                 "duplicate-section",
                 h.line,
                 message!(
-                    "`{}` appears a second time (first on line {}). Merge the two sections into one.",
+                    "{} appears a second time (first on line {}). Merge the two sections into one.",
                     ctx.heading_display(c),
                     ctx.card.headings[first].line
                 ),
@@ -796,7 +796,7 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
                 "empty-section",
                 h.line,
                 message!(
-                    "The section `{}` has no content yet (template instructions, placeholders and comments do not count). Write it for your model, or say why it does not apply.{}",
+                    "The section {} has no content yet (template instructions, placeholders and comments do not count). Write it for your model, or say why it does not apply.{}",
                     ctx.heading_display(c),
                     quote_instruction(ctx, si)
                 ),

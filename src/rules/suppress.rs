@@ -48,7 +48,9 @@ impl Suppressions {
                             "invalid-suppression",
                             *line,
                             message!(
-                                "`{PREFIX}{verb}` names {w:?}, which is not a rule, so it suppresses nothing. Use a rule id from `modelcard-review rules` (for example `placeholder`), or no id for every rule."
+                                "{} names {}, which is not a rule, so it suppresses nothing. Use a rule id from `modelcard-review rules` (for example `placeholder`), or no id for every rule.",
+                                crate::text::code(&format!("{PREFIX}{verb}")),
+                                crate::text::code(w)
                             ),
                         )
                         .end_line(end_line)
@@ -85,7 +87,8 @@ impl Suppressions {
                         "invalid-suppression",
                         *line,
                         message!(
-                            "`{PREFIX}{other}` is not a modelcard-review comment. Write `{PREFIX}disable-next-line`, `{PREFIX}disable` or `{PREFIX}enable`, followed by rule ids."
+                            "{} is not a modelcard-review comment. Write `{PREFIX}disable-next-line`, `{PREFIX}disable` or `{PREFIX}enable`, followed by rule ids.",
+                            crate::text::code(&format!("{PREFIX}{other}"))
                         ),
                     )
                     .end_line(end_line)
@@ -134,7 +137,7 @@ mod tests {
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].line, 7);
         assert!(
-            bad[0].message.contains("\"placeholdr\""),
+            bad[0].message.contains("`placeholdr`"),
             "{}",
             bad[0].message
         );

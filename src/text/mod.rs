@@ -50,6 +50,65 @@ pub fn push_ellipsized(text: &str, max_chars: usize, out: &mut String) {
     out.push('…');
 }
 
+/// Longest card text a message quotes, in characters.
+pub const QUOTE_MAX_CHARS: usize = 120;
+
+/// Card text quoted in a message, as a Markdown code span: whatever the card says (a
+/// backtick, a link, HTML, a bare URL), it stays inert text wherever the message is
+/// rendered — the bot's review, its summary, a check run. The fence is longer than
+/// any run of backticks inside (CommonMark), newlines become spaces, and long text
+/// is cut. Every message that quotes card text goes through here.
+pub fn code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    push_code(text, &mut out);
+    out
+}
+
+/// `code`, never cut: for a command the reader copies.
+pub fn code_whole(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    push_code_cut(text, usize::MAX, &mut out);
+    out
+}
+
+/// Appends `code(text)` to `out`.
+pub fn push_code(text: &str, out: &mut String) {
+    push_code_cut(text, QUOTE_MAX_CHARS, out);
+}
+
+fn push_code_cut(text: &str, max_chars: usize, out: &mut String) {
+    let flat: String = text
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut inner = String::with_capacity(flat.len());
+    push_ellipsized(&flat, max_chars, &mut inner);
+    let (mut longest, mut run) = (0, 0);
+    for c in inner.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space inside the fence;
+    // CommonMark strips one on each side.
+    let pad = inner.starts_with('`') || inner.ends_with('`');
+    out.push_str(&fence);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(&inner);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(&fence);
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize::is_collapsed_ascii;
@@ -328,5 +387,16 @@ mod tests {
     fn ellipsize_respects_chars() {
         assert_eq!(ellipsize("ééééé", 3), "éé…");
         assert_eq!(ellipsize("abc", 3), "abc");
+    }
+
+    #[test]
+    fn quoted_card_text_is_one_code_span() {
+        assert_eq!(code("## Model Details"), "`## Model Details`");
+        assert_eq!(code("a ` b"), "``a ` b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("one\ntwo"), "`one two`");
+        assert_eq!(code(""), "``");
+        let long = "x".repeat(500);
+        assert!(code(&long).chars().count() < QUOTE_MAX_CHARS + 5);
     }
 }
