@@ -49,37 +49,33 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         let from = entries.partition_point(|e| e.0 < c);
         let to = from + entries[from..].partition_point(|e| e.0 == c);
         let fields_here = &entries[from..to];
+        // The author's own subheadings directly under the section (`### Input
+        // specification`) state a field too.
+        let subheadings: Vec<String> = (c + 1..card.headings.len())
+            .take_while(|&x| card.headings[x].level > card.headings[c].level)
+            .filter(|&x| {
+                ctx.outline.card_parent[x] == Some(c) && ctx.outline.card_to_spec[x].is_none()
+            })
+            .map(|x| crate::text::field_key(card.heading_text(&card.headings[x])))
+            .collect();
+        let mut missing: Vec<&crate::template::FieldSpec> = Vec::new();
         for f in &spec.fields {
             let found = fields_here
                 .iter()
                 .find(|(_, _, key)| f.accepted.iter().any(|a| *a == keys[key.clone()]))
+                .or_else(|| {
+                    fields_here
+                        .iter()
+                        .find(|(_, _, key)| label_variant(f, &spec.fields, &keys[key.clone()]))
+                })
                 .map(|(_, bi, _)| *bi);
+            let as_heading = found.is_none()
+                && subheadings.iter().any(|k| {
+                    f.accepted.iter().any(|a| a == k) || label_variant(f, &spec.fields, k)
+                });
             match found {
-                None => {
-                    let hint = f
-                        .hint
-                        .as_deref()
-                        .map(|h| message!(" ({h})"))
-                        .unwrap_or_default();
-                    let h = &card.headings[c];
-                    let fix = field_insertion(ctx, c, fields_here.last().map(|e| e.1), &f.line);
-                    out.push(
-                        Draft::new(
-                            "missing-field",
-                            h.line,
-                            message!(
-                                "The field **{}:** is missing from {}. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
-                                f.label,
-                                ctx.heading_display(c),
-                                f.label
-                            ),
-                        )
-                        .section_opt(section_name.clone())
-                        .field(f.label.clone())
-                        .subject(f.label.clone())
-                        .edits(vec![fix]),
-                    );
-                }
+                None if as_heading => {}
+                None => missing.push(f),
                 Some(bi) => {
                     let b = &card.blocks[bi];
                     let fa = ctx.facts.field[bi].as_ref().expect("field");
@@ -110,12 +106,115 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                 }
             }
         }
+        let h = &card.headings[c];
+        let last_field = fields_here.last().map(|e| e.1);
+        if missing.len() >= 2 && missing.len() == spec.fields.len() && fields_here.is_empty() {
+            // None of the section's fields: one finding says so, not one per field.
+            let lines: Vec<String> = missing.iter().map(|f| f.line.clone()).collect();
+            let labels: Vec<String> = missing
+                .iter()
+                .map(|f| message!("`- **{}:** …`", f.label))
+                .collect();
+            let prose = section_has_text(ctx, c);
+            let msg = if prose {
+                message!(
+                    "{} gives its information as text, but the template asks for it as labelled fields, so readers and the hub's tools find it: state it as {} (keep your text, or move it into the fields).",
+                    ctx.heading_display(c),
+                    labels.join(", ")
+                )
+            } else {
+                message!(
+                    "{} has none of the template's fields. Add {} with the information, or “Not applicable” and why.",
+                    ctx.heading_display(c),
+                    labels.join(", ")
+                )
+            };
+            out.push(
+                Draft::new("missing-field", h.line, msg)
+                    .section_opt(section_name.clone())
+                    .subject("every field")
+                    .edits(vec![field_insertion(ctx, c, None, &lines)]),
+            );
+            continue;
+        }
+        for f in missing {
+            let hint = f
+                .hint
+                .as_deref()
+                .map(|h| message!(" ({h})"))
+                .unwrap_or_default();
+            let fix = field_insertion(ctx, c, last_field, std::slice::from_ref(&f.line));
+            out.push(
+                Draft::new(
+                    "missing-field",
+                    h.line,
+                    message!(
+                        "The field **{}:** is missing from {}. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
+                        f.label,
+                        ctx.heading_display(c),
+                        f.label
+                    ),
+                )
+                .section_opt(section_name.clone())
+                .field(f.label.clone())
+                .subject(f.label.clone())
+                .edits(vec![fix]),
+            );
+        }
     }
+}
+
+/// The section has text of the author's (not only template text or placeholders).
+fn section_has_text(ctx: &Context, c: usize) -> bool {
+    ctx.card
+        .blocks
+        .iter()
+        .enumerate()
+        .any(|(bi, b)| b.section == Some(c) && ctx.facts.content[bi])
+        || ctx.card.other_content.iter().any(|o| o.section == Some(c))
+}
+
+/// A card label that names template field `f` in other words: a plural or singular
+/// (`Epoch`), one of several joined by `/`, `,` or `and` (`Epochs / batch size`), or
+/// some of its words that no other field of the section has (`Loss` for `Loss
+/// function`, `Input` for `Input specifications`).
+fn label_variant(
+    f: &crate::template::FieldSpec,
+    all: &[crate::template::FieldSpec],
+    key: &str,
+) -> bool {
+    use crate::text::name_words;
+    let parts: Vec<&str> = key
+        .split(['/', ',', '&', ';'])
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let fw = name_words(&f.label);
+    parts.iter().any(|part| {
+        if f.accepted.iter().any(|a| a == part) {
+            return true;
+        }
+        let pw = name_words(part);
+        if pw.is_empty() || !pw.iter().all(|w| fw.contains(w)) {
+            return false;
+        }
+        // All of the template's words (a plural or singular), or words only this
+        // field of the section has.
+        pw.len() == fw.len()
+            || (pw.iter().all(|w| w.chars().count() >= 4)
+                && !all.iter().any(|g| {
+                    !std::ptr::eq(g, f) && {
+                        let gw = name_words(&g.label);
+                        pw.iter().all(|w| gw.contains(w))
+                    }
+                }))
+    })
 }
 
 /// Where a missing field goes: after the section's last field bullet (and the list
 /// it ends), or at the end of the section's own text.
-fn field_insertion(ctx: &Context, c: usize, last_field: Option<usize>, line: &str) -> Edit {
+fn field_insertion(ctx: &Context, c: usize, last_field: Option<usize>, lines: &[String]) -> Edit {
     let card = ctx.card;
     match last_field {
         Some(bi) => {
@@ -131,14 +230,14 @@ fn field_insertion(ctx: &Context, c: usize, last_field: Option<usize>, line: &st
                 }
                 end = end.max(b.end_line);
             }
-            Edit::insert_before(end + 1, vec![line.to_string()])
+            Edit::insert_before(end + 1, lines.to_vec())
         }
         None => {
             let at = card
                 .headings
                 .get(c + 1)
                 .map_or(card.line_count() + 1, |h| h.line);
-            insertion(ctx, at, vec![line.to_string()])
+            insertion(ctx, at, lines.to_vec())
         }
     }
 }
@@ -204,5 +303,51 @@ mod tests {
             &crate::rules::NoOracle,
         );
         assert!(f.is_empty(), "{f:#?}");
+    }
+
+    const HP: &str = "# [Name]\n\n*Summary text goes here*\n\n# Training\n\n- **Epochs:** *[Number]*\n- **Batch size:** *[Size]*\n- **Learning rate:** *[LR]*\n- **Loss function:** *[Loss]*\n- **Optimizer:** *[Opt]*\n\n# Architecture\n\n- **Input specifications:** *[Shapes]*\n- **Output specifications:** *[Format]*\n";
+
+    #[test]
+    fn labels_in_other_words_are_the_field() {
+        let s = spec_from(HP);
+        let f = run(
+            &s,
+            "# M\n\nA model.\n\n# Training\n\n- **Epoch / batch size / learning rate:** 50, 8, 1e-4\n- **Loss:** Dice\n- **Optimizers:** Adam\n\n# Architecture\n\nA U-Net.\n\n## Input specification\n\n2D, float32.\n\n## Output specifications\n\nMasks.\n",
+        );
+        assert!(only(&f, "missing-field").is_empty(), "{f:#?}");
+        // A word two fields share names neither.
+        let f = run(&s, "# M\n\nA model.\n\n# Training\n\n- **Epochs:** 5\n- **Batch size:** 8\n- **Learning rate:** 1\n- **Loss function:** Dice\n- **Optimizer:** Adam\n\n# Architecture\n\n- **Specifications:** 2D\n");
+        assert_eq!(only(&f, "missing-field").len(), 2, "{f:#?}");
+    }
+
+    #[test]
+    fn a_section_with_none_of_its_fields_is_one_finding() {
+        let s = spec_from(HP);
+        let f = run(
+            &s,
+            "# M\n\nA model.\n\n# Training\n\nWe trained for 50 epochs with Adam.\n\n# Architecture\n\n- **Input specifications:** 2D\n- **Output specifications:** masks\n",
+        );
+        let m = only(&f, "missing-field");
+        assert_eq!(m.len(), 1, "{f:#?}");
+        assert!(
+            m[0].message.contains("gives its information as text"),
+            "{}",
+            m[0].message
+        );
+        assert!(
+            m[0].message.contains("`- **Loss function:** …`"),
+            "{}",
+            m[0].message
+        );
+        // Its fix adds every field line at the end of the section.
+        assert_eq!(m[0].edits.len(), 1);
+        assert_eq!(
+            m[0].edits[0]
+                .lines
+                .iter()
+                .filter(|l| l.starts_with("- **"))
+                .count(),
+            5
+        );
     }
 }
