@@ -62,7 +62,11 @@ const GENERIC_NEEDLES: &[(&str, Needle)] = &[
     (".xx", Needle::Decimals),
     ("lorem ipsum", Needle::Anywhere),
     ("coming soon", Needle::Phrase),
-    ("[more information needed:", Needle::ToClose(b']')),
+    // Hugging Face's marker with a note of what is needed (`[More Information Needed:
+    // …]`, `[More Information Needed — …]`), its note sometimes running on.
+    ("[more information needed", Needle::ToCloseOrLineEnd(b']')),
+    // Hugging Face's template's own title, never filled in.
+    ("model card for model id", Needle::Phrase),
     ("to be added]", Needle::OpenedBy(b'[')),
     ("{{", Needle::Tag("}}")),
     ("{%", Needle::Tag("%}")),
@@ -78,8 +82,9 @@ enum Needle {
     Phrase,
     /// In any case, wherever it stands.
     Anywhere,
-    /// From the match to this closing byte (`[More Information Needed: …]`).
-    ToClose(u8),
+    /// From the match to this closing byte; an unclosed one (its note running on
+    /// over the next lines) to the end of its line.
+    ToCloseOrLineEnd(u8),
     /// From this opening byte before the match to its end (`[… to be added]`).
     OpenedBy(u8),
     /// An unrendered template tag, to its closing mark (`{{ card_data }}`).
@@ -319,10 +324,13 @@ fn generic_at(bytes: &[u8], needle: Needle, start: usize, end: usize) -> Option<
                 _ => None,
             }
         }
-        Needle::ToClose(close) => {
+        Needle::ToCloseOrLineEnd(close) => {
+            // Blocks are one line each in the arena: a marker never runs into the next.
             let limit = line_end(end).min(start + MAX_GENERIC_SPAN);
-            let at = memchr::memchr(close, &bytes[end..limit])?;
-            Some(start..end + at + 1)
+            match memchr::memchr(close, &bytes[end..limit]) {
+                Some(at) => Some(start..end + at + 1),
+                None => Some(start..line_end(end)),
+            }
         }
         Needle::OpenedBy(open) => {
             let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
@@ -429,7 +437,9 @@ mod tests {
         let arena = "a {{ x\n}} b [more information needed:\nx] c\nto be added] d";
         let mut got = Vec::new();
         m.generic_markers(arena, &mut got);
-        assert!(got.is_empty(), "{got:?}");
+        let got: Vec<&str> = got.iter().map(|r| &arena[r.clone()]).collect();
+        // An unclosed marker runs to its line's end, never into the next block.
+        assert_eq!(got, vec!["[more information needed:"], "{got:?}");
     }
 
     #[test]

@@ -85,18 +85,26 @@ impl Facts {
                 &mut f.hits,
             );
             // A placeholder in a code span, or one the text only mentions (`fields
-            // not filled are marked [More Information Needed]`), is not left in.
+            // not filled are marked [More Information Needed]`), is not left in;
+            // but a field whose whole value is one, in code, is still unfilled.
+            let field = field_at(b, text);
+            let whole_value = |r: &std::ops::Range<usize>| {
+                field.as_ref().is_some_and(|fa| {
+                    text.get(fa.value_start.min(text.len())..)
+                        .is_some_and(|v| v.trim() == text[r.clone()].trim())
+                })
+            };
             let mut k = start;
             for i in start..f.hits.len() {
                 let r = f.hits[i].range.clone();
-                if !(card.in_code_span(b, r.start) || is_mention(text, r)) {
+                let in_code = card.in_code_span(b, r.start) && !whole_value(&r);
+                if !(in_code || is_mention(text, r)) {
                     f.hits.swap(k, i);
                     k += 1;
                 }
             }
             f.hits.truncate(k);
             f.hit_ranges.push(start..f.hits.len());
-            let field = field_at(b, text);
             // Only prose can repeat an instruction.
             let tt = if matches!(b.kind, BlockKind::Paragraph | BlockKind::Item) {
                 spec.instructions

@@ -9,8 +9,52 @@ use std::collections::BTreeMap;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     placeholders(ctx, out);
+    front_matter(ctx, out);
     template_text(ctx, out);
 }
+
+/// The YAML front matter's lines (after the opening `---`, before the closing one).
+pub fn front_matter_lines(text: &str) -> Option<std::ops::RangeInclusive<usize>> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let close = lines.position(|l| matches!(l.trim_end(), "---" | "..."))?;
+    (close > 0).then(|| 2..=close + 1)
+}
+
+/// `{{ … }}` left in the YAML front matter (Hugging Face's template fills it from
+/// code): the card's metadata is not filled in.
+fn front_matter(ctx: &Context, out: &mut Vec<Draft>) {
+    let Some(lines) = front_matter_lines(ctx.card.text) else {
+        return;
+    };
+    for line in lines {
+        let text = ctx.card.line_text(line);
+        let Some(open) = text.find("{{") else {
+            continue;
+        };
+        let end = text[open..].find("}}").map_or(text.len(), |e| open + e + 2);
+        let tag = &text[open..end];
+        let key = text.split(':').next().unwrap_or("").trim();
+        out.push(
+            Draft::new(
+                "placeholder",
+                line,
+                message!(
+                    "{} in the front matter's {} is a template tag, not a value: write the value (the hub and Hugging Face read it), or remove the key.",
+                    crate::text::code(tag),
+                    crate::text::code(&format!("{key}:"))
+                ),
+            )
+            .column(text[..open].chars().count() + 1)
+            .subject(tag.to_string()),
+        );
+    }
+}
+
+/// Lines of template tags from which a card counts as an unrendered template.
+const UNRENDERED_TAG_LINES: usize = 3;
 
 struct LineHits {
     texts: Vec<String>,
@@ -97,6 +141,36 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             if !entry.texts.iter().any(|t| t == text) {
                 entry.texts.insert(0, text.to_string());
             }
+        }
+    }
+    // A card that is an unrendered template (`{{ model_id }}`, `{% if … %}` on line
+    // after line) is one thing to fix: render it.
+    let is_tag = |t: &String| t.starts_with("{{") || t.starts_with("{%");
+    let tag_lines: Vec<usize> = by_line
+        .iter()
+        .filter(|(_, lh)| lh.texts.iter().all(is_tag))
+        .map(|(l, _)| *l)
+        .collect();
+    if tag_lines.len() >= UNRENDERED_TAG_LINES {
+        let first = tag_lines[0];
+        let shown: Vec<String> = tag_lines.iter().take(5).map(|l| l.to_string()).collect();
+        let sample = by_line[&first].texts[0].clone();
+        out.push(
+            Draft::new(
+                "placeholder",
+                first,
+                message!(
+                    "This card is an unrendered template: {} lines (lines {}{}) still hold template tags such as {}. Render it with the tool that made it (for example Hugging Face's `ModelCard.from_template`), or write the text in their place.",
+                    tag_lines.len(),
+                    shown.join(", "),
+                    if tag_lines.len() > 5 { ", …" } else { "" },
+                    crate::text::code(&sample)
+                ),
+            )
+            .subject("unrendered template"),
+        );
+        for l in tag_lines {
+            by_line.remove(&l);
         }
     }
     for (line, lh) in by_line {
@@ -292,5 +366,48 @@ mod tests {
             .map(|x| x.line)
             .collect();
         assert_eq!(t, vec![7, 8], "{kept:#?}");
+    }
+
+    #[test]
+    fn an_unrendered_template_is_one_finding() {
+        let s = spec_from("# [Name]\n\n# Details\n\n*Describe it in detail please.*\n");
+        let card = "# {{ model_id }}\n\n{{ model_summary }}\n\n# Details\n\n{{ model_description }}\n\n{% if license %}License: {{ license }}{% endif %}\n";
+        let f = run(&s, card);
+        let p = only(&f, "placeholder");
+        assert_eq!(p.len(), 1, "{f:#?}");
+        assert!(
+            p[0].message
+                .starts_with("This card is an unrendered template"),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn hugging_faces_markers_in_their_other_shapes() {
+        let s = spec_from("# [Name]\n\n# Details\n\n*Describe it in detail please.*\n");
+        let card = "# Model Card for Model ID\n\nA model.\n\n# Details\n\n[More Information Needed — the data\nand its license]\n\nText.\n";
+        let f = run(&s, card);
+        let lines: Vec<usize> = only(&f, "placeholder").iter().map(|x| x.line).collect();
+        assert_eq!(lines, vec![1, 7], "{f:#?}");
+    }
+
+    #[test]
+    fn a_field_whose_whole_value_is_a_marker_in_code_is_unfilled() {
+        let s = spec_from("# [Name]\n\n# Details\n\n- **License:** *[License]*\n");
+        let f = run(&s, "# M\n\nA model.\n\n# Details\n\n- **License:** `[More Information Needed]`\n\nWe write `TODO` in code.\n");
+        let lines: Vec<usize> = only(&f, "placeholder").iter().map(|x| x.line).collect();
+        assert_eq!(lines, vec![7], "{f:#?}");
+    }
+
+    #[test]
+    fn template_tags_in_the_front_matter_are_placeholders() {
+        let s = spec_from("# [Name]\n\n# Details\n\n*Describe it in detail please.*\n");
+        let card = "---\nlicense: {{ license }}\nlibrary_name: torch\n---\n\n# M\n\nA model.\n\n# Details\n\nText.\n";
+        let f = run(&s, card);
+        let p = only(&f, "placeholder");
+        assert_eq!(p.len(), 1, "{f:#?}");
+        assert_eq!((p[0].line, p[0].column), (2, 10));
+        assert!(p[0].message.contains("`license:`"), "{}", p[0].message);
     }
 }
