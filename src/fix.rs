@@ -2,9 +2,9 @@
 //! review offers as suggestions and SARIF as `fixes` — round after round until none
 //! is left to apply, as ruff does.
 //!
-//! What it keeps: the author's lines (only headings, anchors, table rows change, and
-//! lines are inserted; an unsafe fix moves a section with all its lines), the BOM and
-//! the line endings. A card with nothing to fix comes back byte for byte.
+//! What it keeps: the author's lines (only headings, anchors, table rows and a field
+//! label's leftover ` [optional]` change, and lines are inserted; an unsafe fix moves
+//! a section with all its lines), the BOM and the line endings. A card with nothing to fix comes back byte for byte.
 
 use crate::config::Config;
 use crate::finding::{Edit, Finding};

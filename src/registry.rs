@@ -136,6 +136,14 @@ pub const RULES: &[RuleInfo] = &[
         good: "![Nuclei segmented in a fluorescence image: each nucleus outlined in its own colour](images/example-output.png)",
     },
     RuleInfo {
+        id: "optional-marker",
+        default_severity: Severity::Notice,
+        summary: "A heading or field label still carries a template's ` [optional]` mark (Hugging Face's template writes them).",
+        why: "The mark is an instruction to the author, not part of the name: the hub's configuration decides what is optional, and readers should not see it.",
+        bad: "## Model Sources [optional]\n- **Funded by [optional]:** EU Horizon",
+        good: "## Model Sources\n- **Funded by:** EU Horizon",
+    },
+    RuleInfo {
         id: "invalid-suppression",
         default_severity: Severity::Warning,
         summary: "A `<!-- modelcard-review-disable … -->` comment names a rule that does not exist, so it suppresses nothing.",

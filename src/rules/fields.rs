@@ -83,6 +83,26 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     let value = text[fa.value_start.min(text.len())..].trim();
                     let value =
                         value.trim_matches(|ch: char| ch == '*' || ch == '_' || ch.is_whitespace());
+                    let label = fa.label(text);
+                    if let Some(at) = label.to_ascii_lowercase().find("[optional]") {
+                        let line_text = card.line_text(b.line);
+                        let mark = &label[at..at + "[optional]".len()];
+                        out.push(
+                            Draft::new(
+                                "optional-marker",
+                                b.line,
+                                message!(
+                                    "The field label {} still carries the template's mark {}: remove it; the hub's settings decide what is optional.",
+                                    crate::text::code(&format!("{label}:")),
+                                    crate::text::code(mark)
+                                ),
+                            )
+                            .section_opt(section_name.clone())
+                            .field(f.label.clone())
+                            .subject(f.label.clone())
+                            .suggestion(line_text.replacen(&format!(" {mark}"), "", 1)),
+                        );
+                    }
                     if value.is_empty() && !b.has_children {
                         let hint = f
                             .hint
@@ -349,5 +369,19 @@ mod tests {
                 .count(),
             5
         );
+    }
+
+    #[test]
+    fn an_optional_mark_left_in_a_label_or_heading_is_a_notice_with_its_fix() {
+        let s = spec_from("# [Name]\n\n# Details\n\n- **Funded by:** *[Funders]*\n\n## Sources\n\n- **Repository:** *[URL]*\n");
+        let f = run(&s, "# M\n\nA model.\n\n# Details\n\n- **Funded by [optional]:** EU Horizon\n\n## Sources [optional]\n\n- **Repository:** x\n");
+        let o = only(&f, "optional-marker");
+        assert_eq!(o.len(), 2, "{f:#?}");
+        assert_eq!(
+            o[0].suggestion.as_deref(),
+            Some("- **Funded by:** EU Horizon")
+        );
+        assert_eq!(o[1].suggestion.as_deref(), Some("## Sources"));
+        assert!(only(&f, "renamed-section").is_empty(), "{f:#?}");
     }
 }

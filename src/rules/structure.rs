@@ -576,15 +576,32 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
         let h = &ctx.card.headings[c];
         match kind {
             MatchKind::Renamed => {
-                let d = Draft::new(
-                    "renamed-section",
-                    h.line,
-                    message!(
-                        "The heading {} should be named exactly as in the template: `{}`. Rename it, so the table of contents and the hub's tools find it.",
-                        ctx.heading_display(c),
-                        s.heading_line()
-                    ),
-                )
+                let written = ctx.card.heading_text(h);
+                // Only a bracketed aside (`Model Sources [optional]`) differs: a notice.
+                let aside_only =
+                    written != s.text && super::outline::without_asides(written) == s.text;
+                let d = if aside_only {
+                    Draft::new(
+                        "optional-marker",
+                        h.line,
+                        message!(
+                            "The heading {} still carries the template's mark {}: remove it (`{}`); the hub's settings decide what is optional.",
+                            ctx.heading_display(c),
+                            crate::text::code(written.find('[').map_or("", |i| &written[i..])),
+                            s.heading_line()
+                        ),
+                    )
+                } else {
+                    Draft::new(
+                        "renamed-section",
+                        h.line,
+                        message!(
+                            "The heading {} should be named exactly as in the template: `{}`. Rename it, so the table of contents and the hub's tools find it.",
+                            ctx.heading_display(c),
+                            s.heading_line()
+                        ),
+                    )
+                }
                 .end_line(h.end_line)
                 .section(s.text.clone())
                 .subject(ctx.card.heading_text(h));
@@ -1070,10 +1087,12 @@ mod tests {
         let s = spec_from(HF);
         let card = "# Seg\n\nA model.\n\n# Model Details\n\n## Model Description\n\n- **Developed by:** Jo\n- **License:** MIT\n\n## Model Sources [optional]\n\n- **Repository:** x\n\n# Bias, Risks, and Limitations\n\n## Bias\n\nSome.\n\n## Recommendations\n\nCheck.\n\n# Technical Specifications\n\n## Compute Infrastructure\n\n### Hardware\n\nA GPU.\n\n### Software\n\nPyTorch.\n";
         let f = run(&s, card);
-        let r: Vec<(usize, Option<&str>)> = only(&f, "renamed-section")
+        let r: Vec<(usize, Option<&str>)> = f
             .iter()
+            .filter(|x| x.rule == "renamed-section" || x.rule == "optional-marker")
             .map(|x| (x.line, x.suggestion.as_deref()))
             .collect();
+        assert_eq!(only(&f, "optional-marker").len(), 1, "{f:#?}");
         assert_eq!(
             r,
             vec![
@@ -1093,7 +1112,7 @@ mod tests {
                 .replace("## Bias\n", "## Bias notes\n")
                 .replace("### Hardware\n", "### Notes\n"),
         );
-        assert_eq!(only(&f, "renamed-section").len(), 2, "{f:#?}");
+        assert_eq!(only(&f, "renamed-section").len(), 1, "{f:#?}");
         assert_eq!(only(&f, "missing-section").len(), 2, "{f:#?}");
     }
 
