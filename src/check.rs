@@ -231,8 +231,7 @@ pub fn collect_inputs(
             std::fs::symlink_metadata(a).with_context(|| format!("cannot read {}", a.display()))?;
         let mut found = Vec::new();
         if meta.is_dir() {
-            walk(a, cwd, setups, &mut found)
-                .with_context(|| format!("cannot list {}", a.display()))?;
+            walk(a, cwd, setups, &mut found)?;
             found.sort_by(|x: &Job, y: &Job| shown(&x.input).cmp(shown(&y.input)));
         } else {
             let dir = a
@@ -281,11 +280,12 @@ fn shown(i: &Input) -> &str {
 
 fn walk(dir: &Path, cwd: &Path, setups: &mut Setups, out: &mut Vec<Job>) -> Result<()> {
     let setup = setups.for_dir(dir)?;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+    let listing = || format!("cannot list {}", dir.display());
+    for entry in std::fs::read_dir(dir).with_context(listing)? {
+        let entry = entry.with_context(listing)?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let ft = entry.file_type()?;
+        let ft = entry.file_type().with_context(listing)?;
         let path = entry.path();
         if ft.is_dir() {
             if name.starts_with('.') || name == "node_modules" || name == "target" {

@@ -79,7 +79,58 @@ fn completions_and_the_man_page_are_generated() {
     }
     let o = run(&["man"]);
     assert!(stdout(&o).starts_with(".ie"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("modelcard\\-review"));
+    let page = stdout(&o);
+    assert!(page.contains("modelcard\\-review"));
+    // One page: every subcommand with its options, the exit codes, and no pointer
+    // to a page that does not exist.
+    for want in [
+        ".SS \"modelcard-review check\"",
+        ".SS \"modelcard-review fix\"",
+        ".SS \"modelcard-review review\"",
+        "\\-\\-force\\-exclude",
+        "\\-\\-unsafe\\-fixes",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(page.contains(want), "{want} missing:\n{page}");
+    }
+    assert!(!page.contains("modelcard\\-review\\-check(1)"), "{page}");
+    // man(1) reads it without a warning, where man is installed.
+    if let Ok(o) = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(page.as_bytes())?;
+            c.wait_with_output()
+        })
+    {
+        assert!(
+            o.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_broken_config_says_so_without_blaming_the_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join(".modelcard-review.toml"),
+        "fail-on = \"sometimes\"\n",
+    )
+    .unwrap();
+    let o = bin().current_dir(dir.path()).arg("check").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("modelcard-review: error: invalid config file"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot list"), "{err}");
 }
 
 #[test]

@@ -312,10 +312,69 @@ pub fn run_completions(args: CompletionsArgs, out: &mut dyn Write) -> Result<i32
     Ok(0)
 }
 
+/// One manual page: the command, then every subcommand with all its options (no
+/// `modelcard-review-check(1)` pages to point to), and the exit codes.
 pub fn run_man(out: &mut dyn Write) -> Result<i32> {
     use clap::CommandFactory;
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    writeln!(out, ".SH COMMANDS")?;
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        writeln!(out, ".SS \"{} {}\"", cmd.get_name(), sub.get_name())?;
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            writeln!(out, "{}", roff_text(&about.to_string()))?;
+        }
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let values: Vec<String> = arg
+                .get_value_names()
+                .map(|v| v.iter().map(|n| format!("<{n}>")).collect())
+                .unwrap_or_default();
+            let mut flags: Vec<String> = Vec::new();
+            if let Some(c) = arg.get_short() {
+                flags.push(format!("-{c}"));
+            }
+            if let Some(l) = arg.get_long() {
+                flags.push(format!("--{l}"));
+            }
+            let shown = if flags.is_empty() {
+                values.join(" ")
+            } else if arg.get_action().takes_values() && !values.is_empty() {
+                format!("{} {}", flags.join(", "), values.join(" "))
+            } else {
+                flags.join(", ")
+            };
+            writeln!(out, ".TP\n\\fB{}\\fR", roff_text(&shown))?;
+            if let Some(help) = arg.get_long_help().or(arg.get_help()) {
+                writeln!(out, "{}", roff_text(&help.to_string()))?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        ".SH \"EXIT STATUS\"\n.TP\n0\nNothing at the fail level (\\fB\\-\\-fail\\-on\\fR, the config's fail\\-on, default error); for fix, nothing left to fix.\n.TP\n1\nA finding at the fail level; for fix \\-\\-diff, something to fix.\n.TP\n2\nA usage, configuration, template or I/O error: the message says which file and key."
+    )?;
+    man.render_version_section(out)?;
     Ok(0)
+}
+
+/// Text for roff: dashes and backslashes escaped, no line starting with a control
+/// character.
+fn roff_text(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let l = l.replace('\\', "\\e").replace('-', "\\-");
+            if l.starts_with('.') || l.starts_with('\'') {
+                format!("\\&{l}")
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {

@@ -243,6 +243,11 @@ fn template_text(ctx: &Context, out: &mut Vec<Draft>) {
         let Some(ti) = ctx.facts.template_text[bi] else {
             continue;
         };
+        // An unfilled field (`- **Biological systems:** *[Cell types…]*`) is one
+        // finding, its placeholder; that its words echo some other example is noise.
+        if ctx.facts.field[bi].is_some() && !ctx.facts.hits_of(bi).is_empty() {
+            continue;
+        }
         let ins = &ctx.spec.instructions[ti];
         let kind = if ins.norm.starts_with("example") {
             "example"
@@ -409,5 +414,22 @@ mod tests {
         assert_eq!(p.len(), 1, "{f:#?}");
         assert_eq!((p[0].line, p[0].column), (2, 10));
         assert!(p[0].message.contains("`license:`"), "{}", p[0].message);
+    }
+
+    #[test]
+    fn an_unfilled_field_is_one_placeholder_finding() {
+        let spec = crate::template::Spec::default_spec(&crate::config::Config::default()).unwrap();
+        let f = run(&spec, crate::template::DEFAULT_TEMPLATE);
+        let line = crate::template::DEFAULT_TEMPLATE
+            .lines()
+            .position(|l| l.starts_with("- **Biological systems:**"))
+            .unwrap()
+            + 1;
+        let here: Vec<&str> = f
+            .iter()
+            .filter(|x| x.line == line)
+            .map(|x| x.rule)
+            .collect();
+        assert_eq!(here, vec!["placeholder"], "{f:#?}");
     }
 }
