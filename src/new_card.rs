@@ -37,6 +37,17 @@ pub fn read_rdf(text: &str, fields: &[(String, String)]) -> Result<ModelFacts> {
     let Some(doc) = docs.first() else {
         return Ok(ModelFacts::default());
     };
+    if doc.as_hash().is_none() {
+        anyhow::bail!(
+            "it is not a mapping of keys (name:, authors:, license: …) but {}",
+            match doc {
+                Yaml::Array(_) => "a list",
+                Yaml::String(_) => "a single string",
+                Yaml::Null => "empty",
+                _ => "a single value",
+            }
+        );
+    }
     let text_of = |y: &Yaml| -> Option<String> {
         match y {
             Yaml::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),

@@ -227,3 +227,35 @@ fn a_wrong_fail_on_names_the_option() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--fail-on"));
 }
+
+/// `fix - FILE`: refused, nothing written (a file's report would be mixed into the
+/// card on standard output).
+#[test]
+fn fix_dash_with_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let card = good().replace("## Model Sources", "## Model sources");
+    std::fs::write(dir.path().join("README.md"), &card).unwrap();
+    let o = run(dir.path(), &["fix", "-", "README.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("separate run"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("README.md")).unwrap(),
+        card
+    );
+}
+
+/// An rdf.yaml that is a list fills nothing and says why; `new` stops (exit 2).
+#[test]
+fn an_rdf_that_is_a_list_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("m")).unwrap();
+    std::fs::write(dir.path().join("m/rdf.yaml"), "- name: x\n- license: MIT\n").unwrap();
+    let o = run(dir.path(), &["new", "m/README.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("not a mapping") && err.contains("a list"),
+        "{err}"
+    );
+    assert!(!err.contains("filled from"), "{err}");
+}

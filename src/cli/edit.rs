@@ -45,6 +45,12 @@ pub struct NewArgs {
 /// Runs `fix`; returns the exit code: with `--diff`, 1 when something would change;
 /// else 1 when findings at the fail level are left.
 pub fn run_fix(args: FixArgs) -> Result<i32> {
+    if args.paths.len() > 1 && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        // The card from stdin goes to stdout: a file's report there would be mixed in.
+        anyhow::bail!(
+            "`fix -` reads one card from standard input and writes it to standard output; fix the files in a separate run"
+        );
+    }
     let cwd = std::env::current_dir().context("cannot determine the current folder")?;
     let mut setups = setups_for(&args.common, cwd.clone());
     let jobs = collect_inputs(&args.paths, &cwd, &mut setups, args.force_exclude)?;
@@ -196,7 +202,14 @@ fn rdf_facts(setup: &crate::check::Setup, folder: &Path) -> Result<crate::new_ca
                 .unwrap_or_else(crate::new_card::default_rdf_fields);
             let facts = crate::new_card::read_rdf(&text, &fields)
                 .with_context(|| format!("cannot read {}", rdf.display()))?;
-            eprintln!("modelcard-review: filled from {}", rdf.display());
+            if facts.name.is_some() || facts.description.is_some() || !facts.fields.is_empty() {
+                eprintln!("modelcard-review: filled from {}", rdf.display());
+            } else {
+                eprintln!(
+                    "modelcard-review: {} states none of the facts the card takes from it",
+                    rdf.display()
+                );
+            }
             return Ok(facts);
         }
     }
