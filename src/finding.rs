@@ -71,6 +71,9 @@ pub struct Finding {
     pub line: usize,
     /// 1-based, in characters: where on `line` the problem starts.
     pub column: usize,
+    /// 1-based, in characters, exclusive: where on `line` it ends (SARIF's
+    /// `endColumn`); 0 when it runs to the end of the line.
+    pub end_column: usize,
     pub end_line: usize,
     pub message: String,
     pub section: Option<String>,
@@ -192,6 +195,7 @@ pub struct Draft {
     pub line: usize,
     /// None: where the line's text starts.
     pub column: Option<usize>,
+    pub end_column: usize,
     pub end_line: usize,
     pub message: String,
     pub section: Option<String>,
@@ -210,6 +214,7 @@ impl Draft {
             rule,
             line,
             column: None,
+            end_column: 0,
             end_line: line,
             message,
             section: None,
@@ -246,6 +251,12 @@ impl Draft {
     }
     pub fn subject(mut self, s: impl Into<String>) -> Self {
         self.subject = s.into();
+        self
+    }
+    /// The finding's span on its line: characters `from..to`, 1-based, `to` exclusive.
+    pub fn columns(mut self, from: usize, to: usize) -> Self {
+        self.column = Some(from);
+        self.end_column = to.max(from + 1);
         self
     }
     pub fn column(mut self, c: usize) -> Self {
@@ -286,6 +297,7 @@ impl Draft {
             path: Arc::clone(path),
             line: self.line,
             column: self.column.unwrap_or(0),
+            end_column: self.end_column,
             end_line: self.end_line.max(self.line),
             message: std::mem::take(&mut self.message),
             section: self.section.take(),

@@ -48,7 +48,7 @@ fn broken_card_fails_with_text_report() {
     );
     // The spot is marked under the placeholder, and no colour when piped.
     assert!(
-        out.contains("   |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^"),
+        out.contains("   |                      ^^^^^^^^^^^^^^^^^^^^^^^^^\n"),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "no ANSI codes when not a terminal");
@@ -165,6 +165,8 @@ fn json_has_the_documented_shape() {
     assert_eq!(files[1]["findings"].as_array().unwrap().len(), 0);
     let f0 = &files[0]["findings"][0];
     let mut keys: Vec<_> = f0.as_object().unwrap().keys().cloned().collect();
+    // `end_column` is there when the finding ends before its line does.
+    keys.retain(|k| k != "end_column");
     keys.sort();
     assert_eq!(
         keys,

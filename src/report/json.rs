@@ -17,6 +17,9 @@ struct JsonFinding<'a> {
     severity: &'a str,
     line: usize,
     column: usize,
+    /// Exclusive, in characters; left out when the finding runs to the line's end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
     end_line: usize,
     message: &'a str,
     section: Option<&'a str>,
@@ -37,6 +40,7 @@ impl<'a> JsonFinding<'a> {
             severity: f.severity.as_str(),
             line: f.line,
             column: f.column.max(1),
+            end_column: (f.end_column > f.column.max(1)).then_some(f.end_column),
             end_line: f.end_line,
             message: &f.message,
             section: f.section.as_deref(),

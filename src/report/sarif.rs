@@ -83,6 +83,17 @@ fn driver() -> serde_json::Value {
     })
 }
 
+/// The finding's region: its lines, the column it starts at and, on one line, the
+/// column it ends before (in Unicode code points, as `columnKind` says).
+fn region(f: &Finding) -> serde_json::Value {
+    let mut r =
+        json!({ "startLine": f.line, "startColumn": f.column.max(1), "endLine": f.end_line });
+    if f.end_line == f.line && f.end_column > f.column.max(1) {
+        r["endColumn"] = json!(f.end_column);
+    }
+    r
+}
+
 fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
     let rule_index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
     let mut r = json!({
@@ -93,7 +104,7 @@ fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": crate::text::uri_path(&f.path), "uriBaseId": "%SRCROOT%" },
-                "region": { "startLine": f.line, "endLine": f.end_line },
+                "region": region(f),
             }
         }],
         "partialFingerprints": { "modelcardReview/v1": fingerprint.to_string() },
@@ -143,7 +154,7 @@ impl Reporter for SarifReporter {
         // Open the object, its runs array, the one run and its results array.
         write!(
             out,
-            "{},\"runs\":[{{\"tool\":{driver},\"columnKind\":\"unicodeCodePoints\",\"originalUriBaseIds\":{{\"%SRCROOT%\":{{\"uri\":\"file:///\",\"description\":{{\"text\":\"The repository root.\"}}}}}},\"results\":[",
+            "{},\"runs\":[{{\"tool\":{driver},\"columnKind\":\"unicodeCodePoints\",\"originalUriBaseIds\":{{\"%SRCROOT%\":{{\"description\":{{\"text\":\"The repository root: every path is relative to it; where it lies is the consumer's to say.\"}}}}}},\"results\":[",
             &head[..head.len() - 1]
         )
     }

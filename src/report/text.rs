@@ -69,7 +69,12 @@ impl Reporter for TextReporter {
                             + t.char_indices()
                                 .nth(f.column.saturating_sub(1))
                                 .map_or(t.len(), |(i, _)| i);
-                        let end = shown.len() + t.trim_end().len();
+                        let mut end = shown.len() + t.trim_end().len();
+                        if f.end_column > f.column && f.end_line == f.line {
+                            if let Some((i, _)) = t.char_indices().nth(f.end_column - 1) {
+                                end = end.min(shown.len() + i);
+                            }
+                        }
                         span = start.min(end)..end.max(start);
                     }
                     shown.push_str(&t);

@@ -112,7 +112,7 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
                 "missing-toc-entry",
                 line,
                 message!(
-                    "The table of contents has no entry for {}. Add the line {} to it.",
+                    "The table of contents has no entry for {}. Add the line {} (its place is after the entry of the section before it).",
                     ctx.heading_display(c),
                     crate::text::code(&entry)
                 ),
@@ -127,14 +127,18 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
 /// `image-alt-text`: an image with nothing between `![` and `]`.
 fn alt_text(ctx: &Context, dest: &str, line: usize, section: Option<usize>, out: &mut Vec<Draft>) {
     out.push(
-        Draft::new(
-            "image-alt-text",
-            line,
-            message!(
-                "The image {} has no alt text. Say what it shows between the brackets, e.g. {}, for readers who cannot see it.",
-                crate::text::code(dest),
-                crate::text::code(&format!("![Example segmentation: each nucleus outlined]({dest})"))
+        at_target(
+            Draft::new(
+                "image-alt-text",
+                line,
+                message!(
+                    "The image {} has no alt text. Say what it shows between the brackets, e.g. {}, for readers who cannot see it.",
+                    crate::text::code(dest),
+                    crate::text::code(&format!("![Example segmentation: each nucleus outlined]({dest})"))
+                ),
             ),
+            ctx.card.line_text(line),
+            dest,
         )
         .section_opt(ctx.section_name(section))
         .subject(dest.to_string()),
@@ -164,9 +168,13 @@ fn anchor(
     if anchors.contains(decoded.as_str()) {
         return;
     }
-    let mut d = Draft::new("broken-anchor", line, String::new())
-        .section_opt(ctx.section_name(section))
-        .subject(frag.to_string());
+    let mut d = at_target(
+        Draft::new("broken-anchor", line, String::new()),
+        ctx.card.line_text(line),
+        &format!("#{frag}"),
+    )
+    .section_opt(ctx.section_name(section))
+    .subject(frag.to_string());
     // A link to a template section whose heading is missing or renamed is fixed by
     // fixing the heading, not the link.
     if let Some(s) = ctx.spec.sections.iter().find(|s| s.slug == decoded) {
@@ -218,6 +226,22 @@ fn anchor(
     out.push(d);
 }
 
+/// Where a link's target stands on its line (`[text](TARGET)`): 1-based character
+/// columns, the end exclusive; None when it is not written inline there.
+fn target_columns(line: &str, dest: &str) -> Option<(usize, usize)> {
+    let at = line.find(&format!("]({dest}"))? + 2;
+    let from = line[..at].chars().count() + 1;
+    Some((from, from + dest.chars().count()))
+}
+
+/// Marks the link's target on its line, where it can be found.
+fn at_target(d: Draft, line_text: &str, dest: &str) -> Draft {
+    match target_columns(line_text, dest) {
+        Some((from, to)) => d.columns(from, to),
+        None => d,
+    }
+}
+
 /// The text of the link `[text](#frag)` on a line, if written inline there.
 fn link_text<'a>(line: &'a str, frag: &str) -> Option<&'a str> {
     let end = line.find(&format!("](#{frag})"))?;
@@ -262,10 +286,14 @@ fn relative(
         Some(p) => p,
         None => {
             out.push(
-                Draft::new(
-                    "broken-link",
-                    line,
-                    message!("The {what} {} points outside the repository. Link to a file inside the repository, or use a full https:// address.", crate::text::code(dest)),
+                at_target(
+                    Draft::new(
+                        "broken-link",
+                        line,
+                        message!("The {what} {} points outside the repository. Link to a file inside the repository, or use a full https:// address.", crate::text::code(dest)),
+                    ),
+                    ctx.card.line_text(line),
+                    dest,
                 )
                 .section_opt(ctx.section_name(section))
                 .subject(dest.to_string()),
@@ -283,14 +311,18 @@ fn relative(
             "it is relative to the card's folder"
         };
         out.push(
-            Draft::new(
-                "broken-link",
-                line,
-                message!(
-                    "The {what} {} points to {}, which does not exist. Add the file to your pull request, or correct the path ({read_from}).",
-                    crate::text::code(dest),
-                    crate::text::code(&resolved)
+            at_target(
+                Draft::new(
+                    "broken-link",
+                    line,
+                    message!(
+                        "The {what} {} points to {}, which does not exist. Add the file to your pull request, or correct the path ({read_from}).",
+                        crate::text::code(dest),
+                        crate::text::code(&resolved)
+                    ),
                 ),
+                ctx.card.line_text(line),
+                dest,
             )
             .section_opt(ctx.section_name(section))
             .subject(dest.to_string()),
@@ -496,5 +528,21 @@ mod tests {
             .map(|x| (x.line, x.subject.as_str()))
             .collect();
         assert_eq!(a, vec![(5, "images/a.png"), (5, "images/b.png")], "{f:#?}");
+    }
+
+    #[test]
+    fn a_broken_link_is_marked_at_its_target() {
+        let s = spec_from(T);
+        let f = crate::rules::check_text(
+            &s,
+            &Config::default(),
+            "models/a/README.md",
+            "# M\n\nSee [the guide](docs/nowhere.md) and [up](#upp).\n\n# Table of Contents\n\n- [Model Details](#model-details)\n\n# Model Details\n\nx\n",
+            &Only("nothing"),
+        );
+        let b = only(&f, "broken-link");
+        assert_eq!((b[0].column, b[0].end_column), (17, 32), "{b:#?}");
+        let a = only(&f, "broken-anchor");
+        assert_eq!((a[0].column, a[0].end_column), (43, 47), "{a:#?}");
     }
 }

@@ -60,6 +60,8 @@ struct LineHits {
     texts: Vec<String>,
     /// Where the first placeholder on the line starts.
     column: Option<usize>,
+    /// Where it ends (exclusive), when on the same line; 0 otherwise.
+    end_column: usize,
     any_template: bool,
     any_generic: bool,
     field: Option<String>,
@@ -83,6 +85,17 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             let entry = by_line.entry(line).or_insert_with(|| LineHits {
                 texts: Vec::new(),
                 column: Some(card.column_of_plain(b, h.range.start)),
+                end_column: {
+                    let last = text[h.range.clone()]
+                        .char_indices()
+                        .last()
+                        .map_or(h.range.start, |(i, _)| h.range.start + i);
+                    if card.line_of_plain(b, last) == line {
+                        card.column_of_plain(b, last) + 1
+                    } else {
+                        0
+                    }
+                },
                 any_template: false,
                 any_generic: false,
                 field: None,
@@ -115,6 +128,9 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
                 .line_text(*line)
                 .find(text.as_str())
                 .map(|i| card.line_text(*line)[..i].chars().count() + 1),
+            end_column: card.line_text(*line).find(text.as_str()).map_or(0, |i| {
+                card.line_text(*line)[..i].chars().count() + 1 + text.chars().count()
+            }),
             any_template: false,
             any_generic: true,
             field: None,
@@ -132,6 +148,7 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
             let entry = by_line.entry(h.line).or_insert_with(|| LineHits {
                 texts: Vec::new(),
                 column: None,
+                end_column: 0,
                 any_template: true,
                 any_generic: false,
                 field: None,
@@ -217,7 +234,11 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         let line_text = card.line_text(line).trim().to_string();
         let mut d = Draft::new("placeholder", line, msg);
         if let Some(c) = lh.column {
-            d = d.column(c);
+            d = if lh.end_column > c {
+                d.columns(c, lh.end_column)
+            } else {
+                d.column(c)
+            };
         }
         out.push(
             d.section_opt(ctx.section_name(lh.section))
