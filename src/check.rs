@@ -22,9 +22,22 @@ pub struct DiskOracle {
     pub root: PathBuf,
 }
 
+/// Metadata files are small; a larger one is not read.
+const MAX_METADATA_BYTES: u64 = 1024 * 1024;
+
 impl LinkOracle for DiskOracle {
     fn exists(&self, path: &str) -> Option<bool> {
         Some(self.root.join(path).exists())
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        let p = self.root.join(path);
+        // Never followed outside the repository, as for cards.
+        let meta = std::fs::symlink_metadata(&p).ok()?;
+        if !meta.is_file() || meta.len() > MAX_METADATA_BYTES {
+            return None;
+        }
+        std::fs::read(p).ok()
     }
 }
 

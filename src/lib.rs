@@ -29,6 +29,7 @@ pub mod github;
 pub mod in_order;
 pub mod instructions;
 pub mod matcher;
+pub mod metadata;
 pub mod new_card;
 pub mod preview;
 pub mod registry;

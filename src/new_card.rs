@@ -7,19 +7,7 @@ use crate::template::Spec;
 use anyhow::{Context, Result};
 use yaml_rust2::{Yaml, YamlLoader};
 
-/// bioimage.io keys and the labels of the built-in template's fields they fill (data,
-/// like the template; a hub's config may set its own with `[rdf-fields]`).
-pub const DEFAULT_RDF_FIELDS: &str = include_str!("../templates/rdf-fields.toml");
-
-/// The built-in mapping, bioimage.io key → field label.
-pub fn default_rdf_fields() -> Vec<(String, String)> {
-    let table: std::collections::BTreeMap<String, String> =
-        toml::from_str(DEFAULT_RDF_FIELDS).expect("templates/rdf-fields.toml is valid");
-    table.into_iter().collect()
-}
-
-/// The names of bioimage.io descriptions, looked for in the new card's folder.
-pub const RDF_NAMES: &[&str] = &["rdf.yaml", "bioimageio.yaml"];
+pub use crate::metadata::{default_rdf_fields, DEFAULT_RDF_FIELDS, METADATA_FILES as RDF_NAMES};
 
 /// What a bioimage.io description states, as text for the card.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

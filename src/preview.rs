@@ -42,11 +42,18 @@ fn show(root: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
 }
 
 /// The files of HEAD, for relative links.
-struct TreeOracle(HashSet<String>);
+struct TreeOracle(HashSet<String>, std::path::PathBuf);
 
 impl LinkOracle for TreeOracle {
     fn exists(&self, path: &str) -> Option<bool> {
         Some(self.0.contains(path) || self.0.iter().any(|p| p.starts_with(&format!("{path}/"))))
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.0
+            .contains(path)
+            .then(|| show(&self.1, "HEAD", path))
+            .flatten()
     }
 }
 
@@ -132,6 +139,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             .lines()
             .map(str::to_string)
             .collect(),
+        root.clone(),
     );
     let listing = git_text(
         &root,
@@ -147,6 +155,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     let mut cards = Vec::new();
     let mut notes = Vec::new();
     let mut not_cards = Vec::new();
+    let mut metadata_folders: Vec<String> = Vec::new();
     for line in listing.lines() {
         let parts: Vec<&str> = line.split('\t').collect();
         let (status, path) = match parts.as_slice() {
@@ -156,6 +165,10 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         };
         if let Some(n) = crate::review::settings_change_note(path, &settings_files) {
             notes.push(n);
+        }
+        let (folder, base) = path.rsplit_once('/').unwrap_or(("", path));
+        if !status.starts_with('D') && crate::metadata::METADATA_FILES.contains(&base) {
+            metadata_folders.push(folder.to_string());
         }
         if !globs.matches(path) {
             if !status.starts_with('D')
@@ -200,6 +213,31 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             } else {
                 String::new()
             },
+        });
+    }
+    // A card whose rdf.yaml changed is judged again, as the bot does; no line of it
+    // is in the diff, so its findings go to the summary.
+    for folder in metadata_folders {
+        let card = if folder.is_empty() {
+            "README.md".to_string()
+        } else {
+            format!("{folder}/README.md")
+        };
+        if !globs.matches(&card) || cards.iter().any(|c: &CardInput| c.path == card) {
+            continue;
+        }
+        let Some(bytes) = show(&root, &head, &card) else {
+            continue;
+        };
+        let checked = check_card_bytes(&spec, &cfg, &card, &bytes, &tree);
+        cards.push(CardInput {
+            path: card,
+            findings: checked.findings,
+            suppressed: checked.suppressed,
+            changed: ChangedLines::default(),
+            text: String::from_utf8_lossy(&bytes)
+                .trim_start_matches('\u{feff}')
+                .to_string(),
         });
     }
     if !not_cards.is_empty() {

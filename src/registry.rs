@@ -144,6 +144,22 @@ pub const RULES: &[RuleInfo] = &[
         good: "## Model Sources\n- **Funded by:** EU Horizon",
     },
     RuleInfo {
+        id: "metadata-mismatch",
+        default_severity: Severity::Error,
+        summary: "The card and its machine-readable description (`rdf.yaml`, `bioimageio.yaml`, YAML front matter) state a fact differently: license, authors, cited DOI, repository, name or documentation.",
+        why: "Tools and the hub's pages read the metadata, people read the card: when they disagree, users are misled about what they may do with a model and whom to credit.",
+        bad: "- **License:** MIT          # rdf.yaml: license: CC-BY-4.0",
+        good: "- **License:** [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)   # rdf.yaml: license: CC-BY-4.0",
+    },
+    RuleInfo {
+        id: "metadata-unreadable",
+        default_severity: Severity::Warning,
+        summary: "The `rdf.yaml` / `bioimageio.yaml` beside the card, or its front matter, is not valid YAML or not a mapping, so nothing in it can be compared with the card.",
+        why: "A description no tool can read helps no one, and every disagreement with the card goes unseen until it is fixed.",
+        bad: "name: Nuclei U-Net\nauthors: [Jane Doe\n",
+        good: "name: Nuclei U-Net\nauthors:\n  - name: Jane Doe\n",
+    },
+    RuleInfo {
         id: "invalid-suppression",
         default_severity: Severity::Warning,
         summary: "A `<!-- modelcard-review-disable … -->` comment names a rule that does not exist, so it suppresses nothing.",

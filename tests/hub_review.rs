@@ -721,3 +721,37 @@ async fn a_pull_request_without_cards_concludes_success() {
     assert_eq!(check_conclusion(&s), "success");
     assert!(rules_commented(&s).is_empty());
 }
+
+/// A pull request that changes only a model's rdf.yaml: its card is judged against
+/// it, and the disagreement is in the summary (the card's lines are not in the diff).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_rdf_yaml_alone_brings_its_card_into_the_review() {
+    let card = good();
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.head_files
+        .push((CARD.into(), card.clone().into_bytes()));
+    fake.files.push(file(
+        "models/nuclei/rdf.yaml",
+        "modified",
+        Some("name: NucleiSeg U-Net\nlicense: MIT\n"),
+        Some("name: NucleiSeg U-Net\nlicense: GPL-3.0-only\n"),
+    ));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[NO_PATHS_INPUT],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let summary = summary_comment(&s);
+    assert!(summary.contains("`metadata-mismatch`"), "{summary}");
+    assert!(summary.contains("`GPL-3.0-only`"), "{summary}");
+    assert!(
+        rules_commented(&s).is_empty(),
+        "no line of the card is in the diff"
+    );
+    assert_eq!(check_conclusion(&s), "failure");
+}

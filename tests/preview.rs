@@ -188,3 +188,28 @@ fn a_closed_pipe_ends_quietly() {
         }
     }
 }
+
+/// The preview judges a card whose rdf.yaml alone changed, as the bot does.
+#[test]
+fn the_preview_judges_a_card_whose_rdf_yaml_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["config", "user.email", "t@example.org"]);
+    git(root, &["config", "user.name", "t"]);
+    std::fs::create_dir_all(root.join("models/seg")).unwrap();
+    std::fs::write(root.join("models/seg/README.md"), good()).unwrap();
+    std::fs::write(root.join("models/seg/rdf.yaml"), "license: MIT\n").unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    git(root, &["checkout", "-qb", "change"]);
+    std::fs::write(root.join("models/seg/rdf.yaml"), "license: GPL-3.0-only\n").unwrap();
+    git(root, &["commit", "-qam", "relicense"]);
+    let o = preview(root, "main");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("metadata-mismatch") && out.contains("`GPL-3.0-only`"),
+        "{out}"
+    );
+}

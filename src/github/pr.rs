@@ -13,7 +13,7 @@ use crate::text::code;
 use base64::Engine;
 use futures::StreamExt;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// GitHub lists at most 3000 files of a pull request, 100 a page.
 const MAX_FILE_PAGES: usize = 30;
@@ -147,6 +147,8 @@ pub fn encode_path(p: &str) -> String {
 pub struct TreeOracle {
     paths: Option<HashSet<String>>,
     truncated: bool,
+    /// Metadata files beside the cards, read at the head.
+    files: HashMap<String, Vec<u8>>,
 }
 
 impl LinkOracle for TreeOracle {
@@ -159,6 +161,10 @@ impl LinkOracle for TreeOracle {
         } else {
             Some(false)
         }
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.files.get(path).cloned()
     }
 }
 
@@ -177,6 +183,7 @@ pub async fn head_tree(api: &Api, sha: &str) -> TreeOracle {
             TreeOracle {
                 truncated: v.get("truncated").and_then(Value::as_bool).unwrap_or(false),
                 paths,
+                files: HashMap::new(),
             }
         }
         Err(e) => {
@@ -184,6 +191,7 @@ pub async fn head_tree(api: &Api, sha: &str) -> TreeOracle {
             TreeOracle {
                 paths: None,
                 truncated: true,
+                files: HashMap::new(),
             }
         }
     }
@@ -246,9 +254,15 @@ pub async fn gather(
         .collect();
     let mut not_cards = Vec::new();
     let mut cards_to_read = Vec::new();
+    // Folders whose metadata (rdf.yaml) changed: their card is judged again.
+    let mut metadata_folders: Vec<String> = Vec::new();
     for f in files {
         if let Some(n) = crate::review::settings_change_note(&f.filename, &settings_files) {
             notes.push(n);
+        }
+        let (folder, base) = f.filename.rsplit_once('/').unwrap_or(("", &f.filename));
+        if f.status != "removed" && crate::metadata::METADATA_FILES.contains(&base) {
+            metadata_folders.push(folder.to_string());
         }
         if !globs.matches(&f.filename) {
             if f.previous_filename
@@ -289,14 +303,58 @@ pub async fn gather(
             not_cards.join(", ")
         ));
     }
-    let tree = if cards_to_read.is_empty() {
+    let mut tree = if cards_to_read.is_empty() && metadata_folders.is_empty() {
         TreeOracle {
             paths: None,
             truncated: true,
+            files: HashMap::new(),
         }
     } else {
         head_tree(api, &pr.head_sha).await
     };
+    for folder in metadata_folders {
+        let card = if folder.is_empty() {
+            "README.md".to_string()
+        } else {
+            format!("{folder}/README.md")
+        };
+        if globs.matches(&card)
+            && !cards_to_read.iter().any(|f: &PrFile| f.filename == card)
+            && tree.exists(&card) == Some(true)
+        {
+            // Not in the diff: its findings go to the summary.
+            cards_to_read.push(PrFile {
+                filename: card,
+                previous_filename: None,
+                status: "unchanged".into(),
+                sha: None,
+                patch: None,
+            });
+        }
+    }
+    // The metadata beside each card, read at the head for `metadata-mismatch`.
+    for f in &cards_to_read {
+        let folder = f.filename.rsplit_once('/').map_or("", |(d, _)| d);
+        for name in crate::metadata::METADATA_FILES {
+            let path = if folder.is_empty() {
+                name.to_string()
+            } else {
+                format!("{folder}/{name}")
+            };
+            if tree.exists(&path) == Some(true) && !tree.files.contains_key(&path) {
+                match contents_at(api, &path, &pr.head_sha).await {
+                    Ok(bytes) => {
+                        tree.files.insert(path, bytes);
+                    }
+                    Err(e) => {
+                        tracing::warn!("{path}: not read ({e}); the card is not compared with it")
+                    }
+                }
+                break;
+            }
+        }
+    }
+    let tree = tree;
     let results: Vec<(PrFile, CardRead)> = futures::stream::iter(cards_to_read)
         .map(|f| async move {
             let r = read_card(api, pr, &f, cfg.max_file_size).await;
@@ -361,6 +419,8 @@ async fn read_card(api: &Api, pr: &PullRequestRef, f: &PrFile, limit: usize) -> 
         return Ok((bytes, ChangedLines::default()));
     }
     let changed = match (&f.patch, f.status.as_str()) {
+        // Judged again for its metadata: no line of it is in the diff.
+        (_, "unchanged") => ChangedLines::default(),
         (Some(p), _) => ChangedLines::from_patch(p),
         (None, "added") | (None, "copied") => ChangedLines::all(line_count(&bytes)),
         (None, _) => {

@@ -8,6 +8,7 @@
 mod facts;
 mod fields;
 mod links;
+mod metadata;
 mod outline;
 mod placeholders;
 mod structure;
@@ -30,6 +31,13 @@ pub trait LinkOracle {
     /// `path` is relative to the repository root, normalised, without `..`.
     /// `None`: cannot tell (the link is then not judged).
     fn exists(&self, path: &str) -> Option<bool>;
+
+    /// The bytes of a file beside the card (its `rdf.yaml`), as the repository has it
+    /// (disk, the pull request's head, the commit previewed). `None`: absent, or not
+    /// available here; the metadata rules then say nothing.
+    fn read(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// An oracle that cannot tell, for stdin and for tests that do not look at links.
@@ -188,6 +196,7 @@ pub fn check_card(
     fields::check(&ctx, &mut drafts);
     links::check(&ctx, &mut drafts);
     tables::check(&ctx, &mut drafts);
+    metadata::check(&ctx, &mut drafts);
     let mut findings = finish(cfg, path, &mut drafts);
     drafts.clear();
     if drafts.capacity() <= MAX_SPARE_DRAFTS {

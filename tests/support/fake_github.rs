@@ -99,6 +99,9 @@ pub struct Fake {
     pub no_checks: bool,
     /// Files at the base commit besides the pull request's own (config, template).
     pub base_files: Vec<(String, Vec<u8>)>,
+    /// Files at the head commit that the pull request does not change (a card whose
+    /// rdf.yaml changed).
+    pub head_files: Vec<(String, Vec<u8>)>,
     /// `owner/name` of the head repository (a fork's, or ours).
     pub head_repo: String,
     pub head_ref: String,
@@ -555,7 +558,15 @@ impl Fake {
                             .map(|(_, b)| b.clone())
                     })
                     .flatten();
-                let bytes = at_base.or_else(|| {
+                let at_head = (git_ref != self.base_sha)
+                    .then(|| {
+                        self.head_files
+                            .iter()
+                            .find(|(p, _)| *p == file_path)
+                            .map(|(_, b)| b.clone())
+                    })
+                    .flatten();
+                let bytes = at_base.or(at_head).or_else(|| {
                     self.files.iter().find_map(|f| {
                         if git_ref == self.base_sha {
                             let base_name = f.previous_filename.as_deref().unwrap_or(&f.filename);
@@ -585,6 +596,7 @@ impl Fake {
             }
             (Method::GET, ["git", "trees", sha]) => {
                 let mut paths: BTreeSet<String> = self.extra_tree_paths.iter().cloned().collect();
+                paths.extend(self.head_files.iter().map(|(p, _)| p.clone()));
                 for f in &self.files {
                     if f.head.is_some() {
                         paths.insert(f.filename.clone());

@@ -1,0 +1,375 @@
+//! The machine-readable description next to a card — a bioimage.io `rdf.yaml` /
+//! `bioimageio.yaml` in its folder, or the card's own YAML front matter — read into
+//! the facts a card also states (license, authors, cited DOIs, repository, name,
+//! documentation), and the normalising that lets the two be compared: SPDX ids,
+//! DOIs, repository URLs, people's names. Pure: the bytes come from the caller.
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// The metadata files a card's folder may hold, in the order they are looked for.
+pub const METADATA_FILES: &[&str] = &["rdf.yaml", "bioimageio.yaml"];
+
+/// bioimage.io keys (and the same keys in front matter) and the labels of the
+/// built-in template's fields that state the same fact: data, like the template; a
+/// hub's config sets its own with `[rdf-fields]`. `new` fills the fields from them,
+/// `metadata-mismatch` compares them.
+pub const DEFAULT_RDF_FIELDS: &str = include_str!("../templates/rdf-fields.toml");
+
+/// The built-in mapping, bioimage.io key → field label.
+pub fn default_rdf_fields() -> Vec<(String, String)> {
+    let table: std::collections::BTreeMap<String, String> =
+        toml::from_str(DEFAULT_RDF_FIELDS).expect("templates/rdf-fields.toml is valid");
+    table.into_iter().collect()
+}
+
+/// What one metadata source states.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Metadata {
+    /// Where it comes from, as a message names it: `rdf.yaml`, `the front matter`.
+    pub source: String,
+    /// Key → value(s), for the keys the mapping compares (see `rules::metadata`).
+    pub license: Option<String>,
+    /// Hugging Face's `license: other` names its license here.
+    pub license_name: Option<String>,
+    pub authors: Vec<String>,
+    pub dois: Vec<String>,
+    pub git_repo: Option<String>,
+    pub name: Option<String>,
+    pub documentation: Option<String>,
+}
+
+/// A metadata source that could not be read: the file and why (with YAML's line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub source: String,
+    pub why: String,
+}
+
+/// Reads a metadata file's text (`source` names it in messages).
+pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
+    let fail = |why: String| Unreadable {
+        source: source.to_string(),
+        why,
+    };
+    let docs = YamlLoader::load_from_str(text).map_err(|e| {
+        fail(format!(
+            "{} (line {})",
+            e.info(),
+            e.marker().line() + usize::from(e.marker().line() == 0)
+        ))
+    })?;
+    let Some(doc) = docs.first() else {
+        return Err(fail("it is empty".into()));
+    };
+    if doc.as_hash().is_none() {
+        return Err(fail(format!(
+            "it is {}, not a mapping of keys such as `name:` and `license:`",
+            match doc {
+                Yaml::Array(_) => "a list",
+                Yaml::String(_) => "a single string",
+                _ => "a single value",
+            }
+        )));
+    }
+    let text_of = |y: &Yaml| -> Option<String> {
+        match y {
+            Yaml::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Yaml::Integer(i) => Some(i.to_string()),
+            Yaml::Real(r) => Some(r.clone()),
+            _ => None,
+        }
+    };
+    let authors = doc["authors"]
+        .as_vec()
+        .map(|people| {
+            people
+                .iter()
+                .filter_map(|p| text_of(&p["name"]).or_else(|| text_of(p)))
+                // bioimage.io writes `Name;@github-user`: the name is before the `;`.
+                .map(|n| n.split(';').next().unwrap_or(&n).trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut dois = Vec::new();
+    for c in doc["cite"].as_vec().map(Vec::as_slice).unwrap_or_default() {
+        for v in [&c["doi"], &c["url"]] {
+            if let Some(d) = text_of(v).and_then(|t| doi_in(&t)) {
+                if !dois.contains(&d) {
+                    dois.push(d);
+                }
+            }
+        }
+    }
+    Ok(Metadata {
+        source: source.to_string(),
+        license: text_of(&doc["license"]),
+        license_name: text_of(&doc["license_name"]),
+        authors,
+        dois,
+        git_repo: text_of(&doc["git_repo"]),
+        name: text_of(&doc["name"]),
+        documentation: text_of(&doc["documentation"]),
+    })
+}
+
+/// The card's YAML front matter (between a first line `---` and the next `---`),
+/// read as metadata; None when the card has none. Front matter that still holds
+/// template tags (`{{ license }}`) is left to the placeholder rule.
+pub fn front_matter(card: &str) -> Option<Result<Metadata, Unreadable>> {
+    let card = card.strip_prefix('\u{feff}').unwrap_or(card);
+    let mut lines = card.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let body: Vec<&str> = lines
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .collect();
+    let text = body.join("\n");
+    if text.contains("{{") || text.contains("{%") {
+        return None;
+    }
+    Some(read("the front matter", &text).map_err(|mut u| {
+        // YAML counts from the front matter's first line: the card's second.
+        u.why = shift_line(&u.why, 1);
+        u
+    }))
+}
+
+fn shift_line(why: &str, by: usize) -> String {
+    match why.rsplit_once("(line ") {
+        Some((head, tail)) => match tail.trim_end_matches(')').parse::<usize>() {
+            Ok(n) => format!("{head}(line {})", n + by),
+            Err(_) => why.to_string(),
+        },
+        None => why.to_string(),
+    }
+}
+
+/// A license as written in a card or metadata, as its SPDX id: `MIT License` → `MIT`,
+/// `[CC BY 4.0](…)` → `CC-BY-4.0`, `Apache License 2.0` → `Apache-2.0`,
+/// `BSD 3-Clause` → `BSD-3-Clause`, Hugging Face's `cc-by-4.0`. None when it names no
+/// license of the SPDX list.
+pub fn spdx_id(text: &str) -> Option<&'static str> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`');
+    // A Markdown link: its text names the license.
+    let t = match (t.find('['), t.find("](")) {
+        (Some(open), Some(close)) if open < close => &t[open + 1..close],
+        _ => t,
+    };
+    let t = t.trim().trim_end_matches(['.', ',', ';']);
+    let mut candidates = vec![t.to_string()];
+    // `MIT (see the LICENSE file)`, `Apache-2.0; weights CC-BY-4.0`: the first part.
+    if let Some(first) = t.split(['(', ';', ',', '—']).next().map(str::trim) {
+        if !first.is_empty() && first != t {
+            candidates.push(first.to_string());
+        }
+    }
+    for c in candidates.clone() {
+        for suffix in [" license", " licence", " License", " Licence"] {
+            if let Some(stripped) = c.strip_suffix(suffix) {
+                candidates.push(stripped.trim().to_string());
+            }
+        }
+    }
+    for c in candidates {
+        let dashed = c.split_whitespace().collect::<Vec<_>>().join("-");
+        let key = loose(&c);
+        for lic in spdx::identifiers::LICENSES {
+            if lic.name.eq_ignore_ascii_case(&c)
+                || lic.name.eq_ignore_ascii_case(&dashed)
+                || loose(lic.full_name) == key
+            {
+                return Some(canonical(lic.name));
+            }
+        }
+    }
+    None
+}
+
+/// GNU's deprecated bare ids (`GPL-3.0`) as their `-only` form.
+fn canonical(id: &'static str) -> &'static str {
+    let only = format!("{id}-only");
+    spdx::license_id(&only).map_or(id, |l| l.name)
+}
+
+fn loose(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '.')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The first DOI in a text (`10.1038/s41592-020-01018-x`, also inside a
+/// `https://doi.org/…` URL), lower-cased, without trailing punctuation.
+pub fn doi_in(text: &str) -> Option<String> {
+    dois_in(text).into_iter().next()
+}
+
+/// Every DOI in a text, lower-cased.
+pub fn dois_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("10.") {
+        let tail = &rest[at..];
+        let (prefix, after) = match tail.split_once('/') {
+            Some(x) => x,
+            None => break,
+        };
+        let registrant = &prefix[3..];
+        if registrant.len() >= 4
+            && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !after.is_empty()
+        {
+            let suffix: String = after
+                .chars()
+                .take_while(|c| {
+                    !c.is_whitespace() && !matches!(c, ')' | ']' | '>' | '"' | '<' | '`')
+                })
+                .collect();
+            let suffix = suffix.trim_end_matches(['.', ',', ';', ':']);
+            if !suffix.is_empty() {
+                let doi = format!("{prefix}/{suffix}").to_lowercase();
+                if !out.contains(&doi) {
+                    out.push(doi);
+                }
+            }
+        }
+        rest = &rest[at + 3..];
+    }
+    out
+}
+
+/// A repository URL as compared: no scheme, no `www.`, no trailing `/` or `.git`,
+/// lower-cased.
+pub fn repo_key(url: &str) -> String {
+    let u = url.trim().trim_start_matches('<').trim_end_matches('>');
+    let u = u
+        .split_once("://")
+        .map_or(u, |(_, rest)| rest)
+        .trim_start_matches("www.");
+    let u = u.trim_end_matches('/');
+    let u = u.strip_suffix(".git").unwrap_or(u);
+    u.trim_end_matches('/').to_lowercase()
+}
+
+/// The first http(s) URL in a text (a Markdown link's target or a bare one).
+pub fn url_in(text: &str) -> Option<&str> {
+    let at = text.find("https://").or_else(|| text.find("http://"))?;
+    let url = &text[at..];
+    let end = url
+        .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"' | '`'))
+        .unwrap_or(url.len());
+    Some(url[..end].trim_end_matches(['.', ',', ';']))
+}
+
+/// A person's name as compared: lower-case words, titles (`Dr.`, `Prof.`) and
+/// initials' dots dropped.
+pub fn name_words(name: &str) -> Vec<String> {
+    const TITLES: &[&str] = &["dr", "prof", "professor", "mr", "mrs", "ms", "phd"];
+    name.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && !TITLES.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether `text` names the person: every word of the name appears in it, in order,
+/// as words.
+pub fn names_person(text: &str, person: &str) -> bool {
+    let words = name_words(text);
+    let want = name_words(person);
+    if want.is_empty() {
+        return true;
+    }
+    let mut from = 0;
+    for w in &want {
+        match words[from..].iter().position(|x| x == w) {
+            Some(i) => from += i + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licenses_in_the_words_people_write_are_spdx_ids() {
+        for (text, id) in [
+            ("MIT", "MIT"),
+            ("MIT License", "MIT"),
+            ("mit", "MIT"),
+            (
+                "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)",
+                "CC-BY-4.0",
+            ),
+            ("cc-by-4.0", "CC-BY-4.0"),
+            ("CC-BY-4.0", "CC-BY-4.0"),
+            ("Apache License 2.0", "Apache-2.0"),
+            ("apache-2.0", "Apache-2.0"),
+            ("BSD 3-Clause", "BSD-3-Clause"),
+            ("BSD 3-Clause License", "BSD-3-Clause"),
+            ("GPL-3.0", "GPL-3.0-only"),
+            ("GPL-3.0-only", "GPL-3.0-only"),
+            (
+                "Creative Commons Attribution 4.0 International",
+                "CC-BY-4.0",
+            ),
+            ("MIT (see the LICENSE file in this folder)", "MIT"),
+        ] {
+            assert_eq!(spdx_id(text), Some(id), "{text}");
+        }
+        assert_eq!(spdx_id("our own license, ask us"), None);
+        assert_eq!(spdx_id("other"), None);
+    }
+
+    #[test]
+    fn dois_urls_and_names() {
+        assert_eq!(
+            doi_in("[Paper](https://doi.org/10.1038/S41592-020-01018-X)."),
+            Some("10.1038/s41592-020-01018-x".into())
+        );
+        assert_eq!(
+            doi_in("doi: 10.5281/zenodo.5764892"),
+            Some("10.5281/zenodo.5764892".into())
+        );
+        assert_eq!(doi_in("version 10.2 of it"), None);
+        assert_eq!(
+            repo_key("https://github.com/Org/Repo.git/"),
+            "github.com/org/repo"
+        );
+        assert_eq!(
+            repo_key("http://www.github.com/org/repo/"),
+            "github.com/org/repo"
+        );
+        assert!(names_person("Dr. Jane Doe (EMBL), John Smith", "Jane Doe"));
+        assert!(names_person("Jane Doe and J. Smith", "Prof. Jane Doe"));
+        assert!(!names_person("Jane Doe", "John Smith"));
+    }
+
+    #[test]
+    fn metadata_files_read_or_say_why_not() {
+        let m = read(
+            "rdf.yaml",
+            "name: Nuclei U-Net\nlicense: CC-BY-4.0\nauthors:\n  - name: Jane Doe\n    affiliation: EMBL\n  - John Smith\ncite:\n  - text: Paper\n    doi: 10.1000/xyz123\ngit_repo: https://github.com/o/r\ndocumentation: README.md\n",
+        )
+        .unwrap();
+        assert_eq!(m.authors, vec!["Jane Doe", "John Smith"]);
+        assert_eq!(m.dois, vec!["10.1000/xyz123"]);
+        assert_eq!(m.name.as_deref(), Some("Nuclei U-Net"));
+        let e = read("rdf.yaml", "name: x\n  bad: [\n").unwrap_err();
+        assert!(e.why.contains("line"), "{e:?}");
+        let e = read("rdf.yaml", "- a\n- b\n").unwrap_err();
+        assert!(e.why.contains("a list"), "{e:?}");
+        let fm = front_matter("---\nlicense: mit\n---\n# M\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(fm.license.as_deref(), Some("mit"));
+        assert!(front_matter("# M\n").is_none());
+        assert!(front_matter("---\nlicense: {{ license }}\n---\n").is_none());
+    }
+}
