@@ -35,6 +35,8 @@ pub struct SectionSpec {
     /// `[section-aliases]`), as `loose_key` writes them: a card heading with one
     /// of these names is this section for certain.
     pub aliases: Vec<String>,
+    /// The heading's text as `loose_key` writes it.
+    pub loose: String,
     /// The words of its name, its aliases, its own template text and its
     /// subsections' names (`name_words`, sorted): a heading standing in its slot
     /// whose words all come from here is likely this section.
@@ -150,6 +152,7 @@ impl Spec {
                 instruction: None,
                 body: section_body(&card, hi, footer_start),
                 aliases: Vec::new(),
+                loose: loose_key(card.heading_text(h)),
                 vocabulary: Vec::new(),
             });
             stack.push(sections.len() - 1);

@@ -51,13 +51,20 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         let fields_here = &entries[from..to];
         // The author's own subheadings directly under the section (`### Input
         // specification`) state a field too.
-        let subheadings: Vec<String> = (c + 1..card.headings.len())
-            .take_while(|&x| card.headings[x].level > card.headings[c].level)
-            .filter(|&x| {
-                ctx.outline.card_parent[x] == Some(c) && ctx.outline.card_to_spec[x].is_none()
+        // Worked out only when a field is not found as a labelled line.
+        let subheadings_cell = std::cell::OnceCell::new();
+        let subheadings = || {
+            subheadings_cell.get_or_init(|| {
+                (c + 1..card.headings.len())
+                    .take_while(|&x| card.headings[x].level > card.headings[c].level)
+                    .filter(|&x| {
+                        ctx.outline.card_parent[x] == Some(c)
+                            && ctx.outline.card_to_spec[x].is_none()
+                    })
+                    .map(|x| crate::text::field_key(card.heading_text(&card.headings[x])))
+                    .collect::<Vec<String>>()
             })
-            .map(|x| crate::text::field_key(card.heading_text(&card.headings[x])))
-            .collect();
+        };
         let mut missing: Vec<&crate::template::FieldSpec> = Vec::new();
         for f in &spec.fields {
             let found = fields_here
@@ -70,7 +77,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                 })
                 .map(|(_, bi, _)| *bi);
             let as_heading = found.is_none()
-                && subheadings.iter().any(|k| {
+                && subheadings().iter().any(|k| {
                     f.accepted.iter().any(|a| a == k) || label_variant(f, &spec.fields, k)
                 });
             match found {
@@ -83,8 +90,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     let value = text[fa.value_start.min(text.len())..].trim();
                     let value =
                         value.trim_matches(|ch: char| ch == '*' || ch == '_' || ch.is_whitespace());
-                    let label = fa.label(text);
-                    if let Some(at) = label.to_ascii_lowercase().find("[optional]") {
+                    // Looked at only when the label has a bracket at all.
+                    let label = fa.label_text(text).contains('[').then(|| fa.label(text));
+                    let mark_at = label
+                        .as_deref()
+                        .and_then(|l| l.to_ascii_lowercase().find("[optional]"));
+                    if let (Some(at), Some(label)) = (mark_at, label) {
                         let line_text = card.line_text(b.line);
                         let mark = &label[at..at + "[optional]".len()];
                         out.push(

@@ -37,21 +37,22 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
     let Some(tc) = ctx.outline.spec_to_card[toc.section] else {
         return;
     };
-    // The card's entries: (line, fragment, the slug of the entry's own text), in order.
-    let entries: Vec<(usize, String, Option<String>)> = card
+    // The card's entries: (line, fragment), in order.
+    let entries: Vec<(usize, String)> = card
         .links
         .iter()
         .filter(|l| l.section == Some(tc))
-        .filter_map(|l| {
-            let frag = card.link_dest(l).strip_prefix('#')?;
-            let named = link_text(card.line_text(l.line), frag).map(|t| {
-                let mut slug = String::new();
-                crate::text::push_github_slug(t, &mut slug);
-                slug
-            });
-            Some((l.line, frag.to_lowercase(), named))
-        })
+        .filter_map(|l| Some((l.line, card.link_dest(l).strip_prefix('#')?.to_lowercase())))
         .collect();
+    // The slug of an entry's own text (`[Model Details](#details)` → `model-details`),
+    // worked out only for an entry whose anchor matches nothing.
+    let named = |line: usize, frag: &str| {
+        link_text(card.line_text(line), frag).map(|t| {
+            let mut slug = String::new();
+            crate::text::push_github_slug(t, &mut slug);
+            slug
+        })
+    };
     let anchors: HashSet<&str> = card.headings.iter().map(|h| card.heading_slug(h)).collect();
     let links_to = |si: usize| {
         let spec_slug = ctx.spec.sections[si].slug.as_str();
@@ -67,16 +68,15 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
         };
         // An entry whose text names the section is its entry, whatever its anchor
         // (broken-anchor points the anchor at the heading the text names).
-        let named = |n: &Option<String>| n.as_deref().is_some_and(is);
         entries
             .iter()
-            .position(|(_, f, _)| is(f))
+            .position(|(_, f)| is(f))
             .or_else(|| {
-                entries
-                    .iter()
-                    .position(|(_, f, n)| named(n) && !anchors.contains(f.as_str()))
+                entries.iter().position(|(l, f)| {
+                    !anchors.contains(f.as_str()) && named(*l, f).as_deref().is_some_and(is)
+                })
             })
-            .or_else(|| entries.iter().position(|(_, f, _)| near(f)))
+            .or_else(|| entries.iter().position(|(_, f)| near(f)))
     };
     let mut last_listed: Option<usize> = None;
     for &si in &toc.entries {

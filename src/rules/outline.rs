@@ -253,31 +253,32 @@ impl Outline {
             .iter()
             .map(|&c| loose_key(&without_asides(card.heading_text(&card.headings[c]))))
             .collect();
+        // Worked out again only after a pairing changes it.
+        let mut nb = self.neighbours();
         for (si, s) in spec.sections.iter().enumerate() {
             if self.spec_to_card[si].is_some() || s.title_slot {
                 continue;
             }
-            let sk = loose_key(&s.text);
+            let sk = &s.loose;
             let threshold = if s.text.split_whitespace().count() == 1 {
                 RENAME_THRESHOLD_ONE_WORD
             } else {
                 RENAME_THRESHOLD
             };
             let mut best: Option<(f32, bool, usize)> = None;
-            let nb = self.neighbours();
             for (k, &c) in free_cards.iter().enumerate() {
                 if self.card_to_spec[c].is_some() {
                     continue;
                 }
                 let ck = &card_keys[k];
-                let score = if *ck == sk || s.aliases.iter().any(|a| a == ck) {
+                let score = if ck == sk || s.aliases.iter().any(|a| a == ck) {
                     Some(1.0)
                 } else {
                     let (a, b) = (sk.chars().count(), ck.chars().count());
                     if a == 0 || b == 0 || a * 10 < b * 6 || b * 10 < a * 6 {
                         None
                     } else {
-                        similarity_at_least(&sk, ck, threshold)
+                        similarity_at_least(sk, ck, threshold)
                     }
                 };
                 let Some(score) = score else { continue };
@@ -300,6 +301,7 @@ impl Outline {
                     MatchKind::Renamed
                 };
                 self.pair(si, c, kind);
+                nb = self.neighbours();
             }
         }
     }
@@ -383,8 +385,11 @@ impl Outline {
             }
             let expected = i16::from(s.level) + shift;
             let mut best: Option<(usize, usize)> = None;
+            if hi <= lo {
+                continue;
+            }
             let nb = self.neighbours();
-            for c in lo..hi.max(lo) {
+            for c in lo..hi {
                 if self.card_to_spec[c].is_some()
                     || dups.contains(&c)
                     || (i16::from(card.headings[c].level) - expected).abs() > 1

@@ -77,6 +77,17 @@ pub fn push_code(text: &str, out: &mut String) {
 }
 
 fn push_code_cut(text: &str, max_chars: usize, out: &mut String) {
+    // Most quoted text is one short line without a backtick: quoted as it is.
+    let t = text.trim();
+    if !t.is_empty()
+        && t.len() <= max_chars
+        && !t.bytes().any(|b| matches!(b, b'`' | b'\n' | b'\r'))
+    {
+        out.push('`');
+        out.push_str(t);
+        out.push('`');
+        return;
+    }
     let flat: String = text
         .split(['\n', '\r'])
         .map(str::trim)
