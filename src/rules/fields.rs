@@ -1,7 +1,7 @@
 //! Field rules: `missing-field` (a bold label the template puts in a section is absent)
 //! and `empty-field` (a label with nothing after it).
 
-use super::structure::insertion;
+use super::missing::insertion;
 use super::Context;
 use crate::card::BlockKind;
 use crate::finding::{message, Draft, Edit};

@@ -103,7 +103,7 @@ fn toc_entries(ctx: &Context, out: &mut Vec<Draft>) {
                     .map_or(card.line_count() + 1, |n| n.line);
                 (
                     card.headings[tc].line,
-                    super::structure::insertion(ctx, at, vec![entry.clone()]),
+                    super::missing::insertion(ctx, at, vec![entry.clone()]),
                 )
             }
         };

@@ -9,6 +9,7 @@ mod facts;
 mod fields;
 mod links;
 mod metadata;
+mod missing;
 mod outline;
 mod placeholders;
 mod structure;
