@@ -754,3 +754,18 @@ fn unreadable_files_say_where_and_how_to_fix() {
     assert!(big_msg.contains("max-file-size"), "{big_msg}");
     assert_eq!(v["files"][1]["findings"][0]["line"], 4);
 }
+
+/// `outline` prints, per heading, the template section it is taken for and how sure.
+#[test]
+fn outline_shows_each_headings_pairing() {
+    let o = run(&[
+        "outline",
+        "fixtures/corpus/Azure_azureml-assets__hibou-b_notes.md",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("## Intended Use -> # Uses (certain, renamed)"), "{out}");
+    assert!(out.contains("## Responsible AI Considerations -> the author's own"), "{out}");
+    let o = run(&["outline", "no/such/card.md"]);
+    assert_eq!(o.status.code(), Some(2));
+}
