@@ -764,8 +764,14 @@ fn outline_shows_each_headings_pairing() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.contains("## Intended Use -> # Uses (certain, renamed)"), "{out}");
-    assert!(out.contains("## Responsible AI Considerations -> the author's own"), "{out}");
+    assert!(
+        out.contains("## Intended Use -> # Uses (certain, renamed)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("## Responsible AI Considerations -> the author's own"),
+        "{out}"
+    );
     let o = run(&["outline", "no/such/card.md"]);
     assert_eq!(o.status.code(), Some(2));
 }
