@@ -45,40 +45,54 @@ pub struct Unreadable {
     pub why: String,
 }
 
+/// A metadata text as one YAML mapping: None when it holds no document; the reason,
+/// in words for a message (with YAML's line), when it is not valid YAML or not a
+/// mapping. Shared by `new`, which fills a card from it, and the metadata rules.
+pub fn load(text: &str) -> Result<Option<Yaml>, String> {
+    let mut docs = YamlLoader::load_from_str(text).map_err(|e| {
+        format!(
+            "it is not valid YAML: {} (line {})",
+            e.info(),
+            e.marker().line() + usize::from(e.marker().line() == 0)
+        )
+    })?;
+    if docs.is_empty() {
+        return Ok(None);
+    }
+    let doc = docs.swap_remove(0);
+    if doc.as_hash().is_none() {
+        return Err(format!(
+            "it is {}, not a mapping of keys such as `name:`, `authors:` and `license:`",
+            match doc {
+                Yaml::Array(_) => "a list",
+                Yaml::String(_) => "a single string",
+                Yaml::Null => "empty",
+                _ => "a single value",
+            }
+        ));
+    }
+    Ok(Some(doc))
+}
+
+/// A scalar YAML value as trimmed text; None for anything else or blank text.
+pub fn text_of(y: &Yaml) -> Option<String> {
+    match y {
+        Yaml::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Real(r) => Some(r.clone()),
+        _ => None,
+    }
+}
+
 /// Reads a metadata file's text (`source` names it in messages).
 pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
     let fail = |why: String| Unreadable {
         source: source.to_string(),
         why,
     };
-    let docs = YamlLoader::load_from_str(text).map_err(|e| {
-        fail(format!(
-            "{} (line {})",
-            e.info(),
-            e.marker().line() + usize::from(e.marker().line() == 0)
-        ))
-    })?;
-    let Some(doc) = docs.first() else {
-        return Err(fail("it is empty".into()));
-    };
-    if doc.as_hash().is_none() {
-        return Err(fail(format!(
-            "it is {}, not a mapping of keys such as `name:` and `license:`",
-            match doc {
-                Yaml::Array(_) => "a list",
-                Yaml::String(_) => "a single string",
-                _ => "a single value",
-            }
-        )));
-    }
-    let text_of = |y: &Yaml| -> Option<String> {
-        match y {
-            Yaml::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-            Yaml::Integer(i) => Some(i.to_string()),
-            Yaml::Real(r) => Some(r.clone()),
-            _ => None,
-        }
-    };
+    let doc = load(text)
+        .map_err(fail)?
+        .ok_or_else(|| fail("it is empty".into()))?;
     let authors = doc["authors"]
         .as_vec()
         .map(|people| {
@@ -113,19 +127,30 @@ pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
     })
 }
 
-/// The card's YAML front matter (between a first line `---` and the next `---`),
-/// read as metadata; None when the card has none. Front matter that still holds
-/// template tags (`{{ license }}`) is left to the placeholder rule.
-pub fn front_matter(card: &str) -> Option<Result<Metadata, Unreadable>> {
+/// The card's YAML front matter's lines (after an opening `---` on the first line,
+/// before the closing `---` or `...`), 1-based; None when the card has none.
+pub fn front_matter_lines(card: &str) -> Option<std::ops::RangeInclusive<usize>> {
     let card = card.strip_prefix('\u{feff}').unwrap_or(card);
     let mut lines = card.lines();
     if lines.next()?.trim_end() != "---" {
         return None;
     }
-    let body: Vec<&str> = lines
-        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
-        .collect();
-    let text = body.join("\n");
+    let close = lines.position(|l| matches!(l.trim_end(), "---" | "..."))?;
+    (close > 0).then(|| 2..=close + 1)
+}
+
+/// The card's YAML front matter, read as metadata; None when the card has none.
+/// Front matter that still holds template tags (`{{ license }}`) is left to the
+/// placeholder rule.
+pub fn front_matter(card: &str) -> Option<Result<Metadata, Unreadable>> {
+    let lines = front_matter_lines(card)?;
+    let card = card.strip_prefix('\u{feff}').unwrap_or(card);
+    let text = card
+        .lines()
+        .skip(lines.start() - 1)
+        .take(lines.end() - lines.start() + 1)
+        .collect::<Vec<_>>()
+        .join("\n");
     if text.contains("{{") || text.contains("{%") {
         return None;
     }
@@ -134,6 +159,32 @@ pub fn front_matter(card: &str) -> Option<Result<Metadata, Unreadable>> {
         u.why = shift_line(&u.why, 1);
         u
     }))
+}
+
+/// The paths where a card's metadata may stand: each of `METADATA_FILES` in its
+/// folder, in the order they are looked for.
+pub fn beside(card_path: &str) -> impl Iterator<Item = String> + '_ {
+    let folder = card_path.rsplit_once('/').map_or("", |(d, _)| d);
+    METADATA_FILES.iter().map(move |name| {
+        if folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{folder}/{name}")
+        }
+    })
+}
+
+/// The card a changed metadata file describes (`models/x/rdf.yaml` →
+/// `models/x/README.md`); None for any other file.
+pub fn card_beside(path: &str) -> Option<String> {
+    let (folder, base) = path.rsplit_once('/').unwrap_or(("", path));
+    METADATA_FILES.contains(&base).then(|| {
+        if folder.is_empty() {
+            "README.md".to_string()
+        } else {
+            format!("{folder}/README.md")
+        }
+    })
 }
 
 fn shift_line(why: &str, by: usize) -> String {
@@ -370,6 +421,18 @@ mod tests {
             .unwrap();
         assert_eq!(fm.license.as_deref(), Some("mit"));
         assert!(front_matter("# M\n").is_none());
+        // A card that opens with a thematic break has no front matter to read.
+        assert!(front_matter("---\n# M\n\nText.\n").is_none());
+        assert_eq!(front_matter_lines("---\nlicense: mit\n---\n# M\n"), Some(2..=2));
+        assert_eq!(
+            card_beside("models/x/rdf.yaml").as_deref(),
+            Some("models/x/README.md")
+        );
+        assert_eq!(card_beside("models/x/notes.yaml"), None);
+        assert_eq!(
+            beside("models/x/README.md").collect::<Vec<_>>(),
+            vec!["models/x/rdf.yaml", "models/x/bioimageio.yaml"]
+        );
         assert!(front_matter("---\nlicense: {{ license }}\n---\n").is_none());
     }
 }

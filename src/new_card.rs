@@ -3,9 +3,9 @@
 //! set to the model's name. Where a bioimage.io description (`rdf.yaml`,
 //! `bioimageio.yaml`) sits in the folder, what it states fills the matching fields.
 
+use crate::metadata::text_of;
 use crate::template::Spec;
-use anyhow::{Context, Result};
-use yaml_rust2::{Yaml, YamlLoader};
+use anyhow::Result;
 
 pub use crate::metadata::{default_rdf_fields, DEFAULT_RDF_FIELDS, METADATA_FILES as RDF_NAMES};
 
@@ -21,29 +21,10 @@ pub struct ModelFacts {
 /// Reads a bioimage.io description; `fields` maps its keys to field labels; unknown or
 /// missing keys are left out.
 pub fn read_rdf(text: &str, fields: &[(String, String)]) -> Result<ModelFacts> {
-    let docs = YamlLoader::load_from_str(text).context("it is not valid YAML")?;
-    let Some(doc) = docs.first() else {
+    let Some(doc) = crate::metadata::load(text).map_err(anyhow::Error::msg)? else {
         return Ok(ModelFacts::default());
     };
-    if doc.as_hash().is_none() {
-        anyhow::bail!(
-            "it is not a mapping of keys (name:, authors:, license: …) but {}",
-            match doc {
-                Yaml::Array(_) => "a list",
-                Yaml::String(_) => "a single string",
-                Yaml::Null => "empty",
-                _ => "a single value",
-            }
-        );
-    }
-    let text_of = |y: &Yaml| -> Option<String> {
-        match y {
-            Yaml::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-            Yaml::Integer(i) => Some(i.to_string()),
-            Yaml::Real(r) => Some(r.clone()),
-            _ => None,
-        }
-    };
+    let doc = &doc;
     let mut facts = ModelFacts {
         name: text_of(&doc["name"]),
         description: text_of(&doc["description"]),

@@ -155,7 +155,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     let mut cards = Vec::new();
     let mut notes = Vec::new();
     let mut not_cards = Vec::new();
-    let mut metadata_folders: Vec<String> = Vec::new();
+    let mut metadata_cards: Vec<String> = Vec::new();
     for line in listing.lines() {
         let parts: Vec<&str> = line.split('\t').collect();
         let (status, path) = match parts.as_slice() {
@@ -166,9 +166,8 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         if let Some(n) = crate::review::settings_change_note(path, &settings_files) {
             notes.push(n);
         }
-        let (folder, base) = path.rsplit_once('/').unwrap_or(("", path));
-        if !status.starts_with('D') && crate::metadata::METADATA_FILES.contains(&base) {
-            metadata_folders.push(folder.to_string());
+        if !status.starts_with('D') {
+            metadata_cards.extend(crate::metadata::card_beside(path));
         }
         if !globs.matches(path) {
             if !status.starts_with('D')
@@ -217,12 +216,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     }
     // A card whose rdf.yaml changed is judged again, as the bot does; no line of it
     // is in the diff, so its findings go to the summary.
-    for folder in metadata_folders {
-        let card = if folder.is_empty() {
-            "README.md".to_string()
-        } else {
-            format!("{folder}/README.md")
-        };
+    for card in metadata_cards {
         if !globs.matches(&card) || cards.iter().any(|c: &CardInput| c.path == card) {
             continue;
         }

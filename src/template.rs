@@ -319,6 +319,18 @@ impl Spec {
     pub fn section_by_text(&self, text: &str) -> Option<usize> {
         self.sections.iter().position(|s| s.text == text)
     }
+
+    /// Section `d` is section `of` or one of its subsections, at any depth.
+    pub fn is_within(&self, d: usize, of: usize) -> bool {
+        let mut x = Some(d);
+        while let Some(y) = x {
+            if y == of {
+                return true;
+            }
+            x = self.sections[y].parent;
+        }
+        false
+    }
 }
 
 /// The built-in table of other conventions' names for sections.

@@ -17,6 +17,13 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// An empty repository on `main`, with an author for its commits.
+fn new_repo(root: &Path) {
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["config", "user.email", "t@example.org"]);
+    git(root, &["config", "user.name", "t"]);
+}
+
 fn preview(dir: &Path, base: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_modelcard-review"))
         .current_dir(dir)
@@ -38,9 +45,7 @@ fn good() -> String {
 fn a_commit_that_breaks_a_field_gets_the_comment_on_that_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["config", "user.email", "t@example.org"]);
-    git(root, &["config", "user.name", "t"]);
+    new_repo(root);
     std::fs::create_dir_all(root.join("models/seg")).unwrap();
     std::fs::write(root.join("models/seg/README.md"), good()).unwrap();
     std::fs::write(root.join("README.md"), "# The hub\n").unwrap();
@@ -111,9 +116,7 @@ fn an_unknown_base_or_no_repository_is_a_clear_error() {
 fn hub_with_a_settings_change() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["config", "user.email", "t@example.org"]);
-    git(root, &["config", "user.name", "t"]);
+    new_repo(root);
     std::fs::write(root.join(".modelcard-review.toml"), "fail-on = \"error\"\n").unwrap();
     // Many cards, so the preview says more than a pipe holds.
     for i in 0..40 {
@@ -194,9 +197,7 @@ fn a_closed_pipe_ends_quietly() {
 fn the_preview_judges_a_card_whose_rdf_yaml_changed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["config", "user.email", "t@example.org"]);
-    git(root, &["config", "user.name", "t"]);
+    new_repo(root);
     std::fs::create_dir_all(root.join("models/seg")).unwrap();
     std::fs::write(root.join("models/seg/README.md"), good()).unwrap();
     std::fs::write(root.join("models/seg/rdf.yaml"), "license: MIT\n").unwrap();

@@ -254,15 +254,14 @@ pub async fn gather(
         .collect();
     let mut not_cards = Vec::new();
     let mut cards_to_read = Vec::new();
-    // Folders whose metadata (rdf.yaml) changed: their card is judged again.
-    let mut metadata_folders: Vec<String> = Vec::new();
+    // Cards whose metadata (rdf.yaml) changed: judged again.
+    let mut metadata_cards: Vec<String> = Vec::new();
     for f in files {
         if let Some(n) = crate::review::settings_change_note(&f.filename, &settings_files) {
             notes.push(n);
         }
-        let (folder, base) = f.filename.rsplit_once('/').unwrap_or(("", &f.filename));
-        if f.status != "removed" && crate::metadata::METADATA_FILES.contains(&base) {
-            metadata_folders.push(folder.to_string());
+        if f.status != "removed" {
+            metadata_cards.extend(crate::metadata::card_beside(&f.filename));
         }
         if !globs.matches(&f.filename) {
             if f.previous_filename
@@ -303,7 +302,7 @@ pub async fn gather(
             not_cards.join(", ")
         ));
     }
-    let mut tree = if cards_to_read.is_empty() && metadata_folders.is_empty() {
+    let mut tree = if cards_to_read.is_empty() && metadata_cards.is_empty() {
         TreeOracle {
             paths: None,
             truncated: true,
@@ -312,12 +311,7 @@ pub async fn gather(
     } else {
         head_tree(api, &pr.head_sha).await
     };
-    for folder in metadata_folders {
-        let card = if folder.is_empty() {
-            "README.md".to_string()
-        } else {
-            format!("{folder}/README.md")
-        };
+    for card in metadata_cards {
         if globs.matches(&card)
             && !cards_to_read.iter().any(|f: &PrFile| f.filename == card)
             && tree.exists(&card) == Some(true)
@@ -332,40 +326,25 @@ pub async fn gather(
             });
         }
     }
-    // The metadata beside each card, read at the head for `metadata-mismatch`.
-    for f in &cards_to_read {
-        let folder = f.filename.rsplit_once('/').map_or("", |(d, _)| d);
-        for name in crate::metadata::METADATA_FILES {
-            let path = if folder.is_empty() {
-                name.to_string()
-            } else {
-                format!("{folder}/{name}")
-            };
-            if tree.exists(&path) == Some(true) && !tree.files.contains_key(&path) {
-                match contents_at(api, &path, &pr.head_sha).await {
-                    Ok(bytes) => {
-                        tree.files.insert(path, bytes);
-                    }
-                    Err(e) => {
-                        tracing::warn!("{path}: not read ({e}); the card is not compared with it")
-                    }
-                }
-                break;
-            }
-        }
-    }
-    let tree = tree;
-    let results: Vec<(PrFile, CardRead)> = futures::stream::iter(cards_to_read)
-        .map(|f| async move {
-            let r = read_card(api, pr, &f, cfg.max_file_size).await;
-            (f, r)
-        })
-        .buffered(CONCURRENT_FETCHES)
-        .collect()
-        .await;
+    // Each card with the metadata beside it (read at the head, for
+    // `metadata-mismatch`), fetched side by side.
+    let tree_ref = &tree;
+    let results: Vec<(PrFile, CardRead, Option<MetadataFile>)> =
+        futures::stream::iter(cards_to_read)
+            .map(|f| async move {
+                let r = read_card(api, pr, &f, cfg.max_file_size).await;
+                let m = read_metadata_beside(api, pr, tree_ref, &f.filename).await;
+                (f, r, m)
+            })
+            .buffered(CONCURRENT_FETCHES)
+            .collect()
+            .await;
     let mut cards = Vec::new();
     let mut unknown_paths = BTreeSet::new();
-    for (f, r) in results {
+    for (f, r, metadata) in results {
+        if let Some((path, bytes)) = metadata {
+            tree.files.insert(path, bytes);
+        }
         match r {
             Ok((bytes, changed)) => {
                 let checked = check_card_bytes(spec, cfg, &f.filename, &bytes, &tree);
@@ -404,6 +383,26 @@ pub async fn gather(
 
 /// A card's bytes at the head commit and the lines the pull request changed.
 type CardRead = Result<(Vec<u8>, ChangedLines), String>;
+
+/// A metadata file's path and bytes.
+type MetadataFile = (String, Vec<u8>);
+
+/// The first metadata file beside a card that the head tree has, with its bytes.
+async fn read_metadata_beside(
+    api: &Api,
+    pr: &PullRequestRef,
+    tree: &TreeOracle,
+    card: &str,
+) -> Option<MetadataFile> {
+    let path = crate::metadata::beside(card).find(|p| tree.exists(p) == Some(true))?;
+    match contents_at(api, &path, &pr.head_sha).await {
+        Ok(bytes) => Some((path, bytes)),
+        Err(e) => {
+            tracing::warn!("{path}: not read ({e}); the card is not compared with it");
+            None
+        }
+    }
+}
 
 async fn read_card(api: &Api, pr: &PullRequestRef, f: &PrFile, limit: usize) -> CardRead {
     let bytes = match &f.sha {

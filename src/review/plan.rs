@@ -321,17 +321,7 @@ fn planned_comment(f: &Finding, fingerprint: &str, changed: &ChangedLines) -> Pl
 
 /// A fence longer than any run of backticks inside, so the suggestion cannot end it.
 pub fn fence_for(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    "`".repeat((longest + 1).max(3))
+    "`".repeat((crate::text::longest_backtick_run(text) + 1).max(3))
 }
 
 pub fn comment_body(f: &Finding, fingerprint: &str, suggestion: Option<&str>) -> String {

@@ -7,20 +7,15 @@
 use super::Context;
 use crate::finding::{message, Draft};
 use crate::metadata::{self, Metadata};
-use crate::text::code;
+use crate::text::{code, loose_key};
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     if ctx.empty_card {
         return;
     }
-    let folder = ctx.path.rsplit_once('/').map_or("", |(d, _)| d);
-    for name in metadata::METADATA_FILES {
-        let path = if folder.is_empty() {
-            name.to_string()
-        } else {
-            format!("{folder}/{name}")
-        };
+    for path in metadata::beside(ctx.path) {
         if let Some(bytes) = ctx.oracle.read(&path) {
+            let name = path.rsplit('/').next().unwrap_or(&path);
             compare_source(
                 ctx,
                 metadata::read(name, &String::from_utf8_lossy(&bytes)),
@@ -113,7 +108,7 @@ fn compare_source(
     }
     if let (Some(name), Some(h)) = (&m.name, ctx.card.headings.first()) {
         let title = ctx.card.heading_text(h);
-        if !loose(title).contains(&loose(name)) {
+        if !loose_key(title).contains(&loose_key(name)) {
             out.push(
                 Draft::new(
                     "metadata-mismatch",
@@ -156,13 +151,6 @@ fn compare_source(
             );
         }
     }
-}
-
-fn loose(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// A card field that states a fact: its line and its value as the reader sees it.

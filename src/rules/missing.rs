@@ -165,20 +165,8 @@ pub(super) fn missing(ctx: &Context, out: &mut Vec<Draft>) {
 /// The first card heading (in card order) paired with a subsection of `si`.
 fn first_present_descendant(ctx: &Context, si: usize) -> Option<usize> {
     let o = &ctx.outline;
-    (0..ctx.card.headings.len()).find(|&c| {
-        o.card_to_spec[c].is_some_and(|(d, _)| d != si && is_template_descendant(ctx, d, si))
-    })
-}
-
-fn is_template_descendant(ctx: &Context, d: usize, of: usize) -> bool {
-    let mut x = Some(d);
-    while let Some(y) = x {
-        if y == of {
-            return true;
-        }
-        x = ctx.spec.sections[y].parent;
-    }
-    false
+    (0..ctx.card.headings.len())
+        .find(|&c| o.card_to_spec[c].is_some_and(|(d, _)| d != si && ctx.spec.is_within(d, si)))
 }
 
 /// A missing section whose subsections the card partly has: its heading and text
@@ -272,7 +260,7 @@ fn captures_nothing(ctx: &Context, si: usize, at: usize) -> bool {
             break;
         }
         let own = o.card_to_spec[c]
-            .is_some_and(|(d, k)| k != MatchKind::Likely && is_template_descendant(ctx, d, si));
+            .is_some_and(|(d, k)| k != MatchKind::Likely && ctx.spec.is_within(d, si));
         let under_own = o.logical_parent[c].is_some_and(|p| ok_top.contains(&p));
         if own || under_own {
             ok_top.push(c);
@@ -293,16 +281,8 @@ fn insertion_point(ctx: &Context, si: usize) -> (usize, String, usize) {
     let headings = &ctx.card.headings;
     let level = |c: usize| o.target_level[c];
     let own = (i16::from(spec.sections[si].level) + level_offset(ctx, si)).clamp(1, 6) as u8;
-    let is_ancestor = |p: usize| {
-        let mut a = spec.sections[si].parent;
-        while let Some(x) = a {
-            if x == p {
-                return true;
-            }
-            a = spec.sections[x].parent;
-        }
-        false
-    };
+    // `p` precedes `si` in the template, so it is never `si` itself.
+    let is_ancestor = |p: usize| spec.is_within(si, p);
     let prev = (0..si).rev().find(|&p| o.spec_to_card[p].is_some());
     let (after, next) = match prev {
         Some(p) => {

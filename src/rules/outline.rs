@@ -421,7 +421,7 @@ impl Outline {
         (c + 1..self.card_to_spec.len())
             .take_while(|&x| self.is_card_descendant(x, c))
             .filter_map(|x| self.card_to_spec[x])
-            .any(|(d, _)| !is_template_descendant(spec, d, si))
+            .any(|(d, _)| !spec.is_within(d, si))
     }
 
     fn is_card_descendant(&self, x: usize, of: usize) -> bool {
@@ -617,18 +617,6 @@ impl Neighbours {
     fn between(&self, si: usize, c: usize) -> bool {
         self.before[c].is_none_or(|s| s < si) && self.after[c].is_none_or(|s| s > si)
     }
-}
-
-/// `d` is `of` or one of its subsections in the template.
-fn is_template_descendant(spec: &Spec, d: usize, of: usize) -> bool {
-    let mut x = Some(d);
-    while let Some(y) = x {
-        if y == of {
-            return true;
-        }
-        x = spec.sections[y].parent;
-    }
-    false
 }
 
 /// A heading's text without bracketed asides: `Model Sources [optional]`.

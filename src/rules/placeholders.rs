@@ -13,20 +13,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     template_text(ctx, out);
 }
 
-/// The YAML front matter's lines (after the opening `---`, before the closing one).
-pub fn front_matter_lines(text: &str) -> Option<std::ops::RangeInclusive<usize>> {
-    let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
-    let close = lines.position(|l| matches!(l.trim_end(), "---" | "..."))?;
-    (close > 0).then(|| 2..=close + 1)
-}
-
 /// `{{ … }}` left in the YAML front matter (Hugging Face's template fills it from
 /// code): the card's metadata is not filled in.
 fn front_matter(ctx: &Context, out: &mut Vec<Draft>) {
-    let Some(lines) = front_matter_lines(ctx.card.text) else {
+    let Some(lines) = crate::metadata::front_matter_lines(ctx.card.text) else {
         return;
     };
     for line in lines {

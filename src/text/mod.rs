@@ -64,6 +64,21 @@ pub fn code(text: &str) -> String {
     out
 }
 
+/// The longest run of backticks in a text: a code span or fence around it must be
+/// longer.
+pub fn longest_backtick_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for b in text.bytes() {
+        if b == b'`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
 /// `code`, never cut: for a command the reader copies.
 pub fn code_whole(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
@@ -96,16 +111,7 @@ fn push_code_cut(text: &str, max_chars: usize, out: &mut String) {
         .join(" ");
     let mut inner = String::with_capacity(flat.len());
     push_ellipsized(&flat, max_chars, &mut inner);
-    let (mut longest, mut run) = (0, 0);
-    for c in inner.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backtick_run(&inner) + 1);
     // A span that starts or ends with a backtick needs a space inside the fence;
     // CommonMark strips one on each side.
     let pad = inner.starts_with('`') || inner.ends_with('`');
