@@ -423,7 +423,10 @@ mod tests {
         assert!(front_matter("# M\n").is_none());
         // A card that opens with a thematic break has no front matter to read.
         assert!(front_matter("---\n# M\n\nText.\n").is_none());
-        assert_eq!(front_matter_lines("---\nlicense: mit\n---\n# M\n"), Some(2..=2));
+        assert_eq!(
+            front_matter_lines("---\nlicense: mit\n---\n# M\n"),
+            Some(2..=2)
+        );
         assert_eq!(
             card_beside("models/x/rdf.yaml").as_deref(),
             Some("models/x/README.md")
