@@ -341,10 +341,21 @@ impl Outline {
 
     /// The nearest card ancestor of `c` paired with a section other than the title.
     fn paired_ancestor(&self, spec: &Spec, c: usize) -> Option<usize> {
+        self.nearest_paired_ancestor(spec, c, |_| true)
+    }
+
+    /// The nearest card ancestor of `c` paired (with a kind `accept` takes) with a
+    /// section other than the title.
+    fn nearest_paired_ancestor(
+        &self,
+        spec: &Spec,
+        c: usize,
+        accept: impl Fn(MatchKind) -> bool,
+    ) -> Option<usize> {
         let mut p = self.card_parent[c];
         while let Some(x) = p {
-            if let Some((si, _)) = self.card_to_spec[x] {
-                if !spec.sections[si].title_slot {
+            if let Some((si, k)) = self.card_to_spec[x] {
+                if !spec.sections[si].title_slot && accept(k) {
                     return Some(x);
                 }
             }
@@ -518,16 +529,7 @@ impl Outline {
     /// The nearest card ancestor paired for certain, the title aside: the heading
     /// an author's own heading moves with.
     pub fn paired_ancestor_certain(&self, spec: &Spec, c: usize) -> Option<usize> {
-        let mut p = self.card_parent[c];
-        while let Some(x) = p {
-            if let Some((si, k)) = self.card_to_spec[x] {
-                if !spec.sections[si].title_slot && k != MatchKind::Likely {
-                    return Some(x);
-                }
-            }
-            p = self.card_parent[x];
-        }
-        None
+        self.nearest_paired_ancestor(spec, c, |k| k != MatchKind::Likely)
     }
 
     /// The template section of a card heading's parent, the title counting as none
