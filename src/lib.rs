@@ -36,6 +36,7 @@ pub mod registry;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod server;
 pub mod template;
 pub mod text;
 pub mod words;

@@ -43,6 +43,9 @@ pub enum Command {
     /// Show which template section each heading of a card is taken for, and how sure
     /// that is (certain, likely, the author's own): the pairing every finding rests on.
     Outline(OutlineArgs),
+    /// Serve the Language Server Protocol over stdio: the findings, fixes, hovers and
+    /// completions of the card being edited, from its unsaved text, for any editor.
+    Server(ServerArgs),
     /// Print shell completions: bash, zsh, fish, elvish or powershell.
     Completions(CompletionsArgs),
     /// Print the manual page (roff), for `man -l -`.
@@ -111,6 +114,14 @@ pub struct OutlineArgs {
     pub path: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ServerArgs {
+    /// Talk over standard input and output (the only transport; accepted because
+    /// editors' LSP clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Args, Debug)]
@@ -303,6 +314,13 @@ pub fn run_outline(args: OutlineArgs, out: &mut dyn Write) -> Result<i32> {
     let spec = &setups.list[which].spec;
     out.write_all(crate::rules::describe_outline(spec, &text).as_bytes())?;
     Ok(0)
+}
+
+/// `server`: the language server, until the client says `exit`.
+pub fn run_server(_args: ServerArgs) -> Result<i32> {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    crate::server::run(&mut stdin.lock(), &mut stdout.lock())
 }
 
 pub fn run_completions(args: CompletionsArgs, out: &mut dyn Write) -> Result<i32> {

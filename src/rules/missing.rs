@@ -341,7 +341,7 @@ fn insertion_point(ctx: &Context, si: usize) -> (usize, String, usize) {
 /// text under it, and the same for each missing subsection, so the author sees
 /// exactly what to fill in. Headings sit `offset` levels below the template's: as
 /// deep as the card keeps the section's nearest ancestor it has.
-fn skeleton(ctx: &Context, si: usize, out: &mut Vec<String>) {
+pub(super) fn skeleton(ctx: &Context, si: usize, out: &mut Vec<String>) {
     skeleton_at(ctx, si, level_offset(ctx, si), out);
 }
 

@@ -8,6 +8,7 @@
 mod facts;
 mod fields;
 mod links;
+mod map;
 mod metadata;
 mod missing;
 mod outline;
@@ -17,6 +18,7 @@ mod suppress;
 mod tables;
 
 pub use facts::Facts;
+pub use map::{map_card, CardMap, HeadingEntry, SectionEntry, Status};
 pub use outline::{MatchKind, Outline};
 
 use crate::card::{decode, Card};

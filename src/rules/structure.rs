@@ -395,28 +395,7 @@ fn duplicates(ctx: &Context, out: &mut Vec<Draft>) {
 fn empty(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
     let n = card.headings.len();
-    let mut filled = vec![false; n];
-    for (bi, b) in card.blocks.iter().enumerate() {
-        if let Some(s) = b.section {
-            if ctx.facts.content[bi] && s < n {
-                filled[s] = true;
-            }
-        }
-    }
-    for oc in &card.other_content {
-        if let Some(s) = oc.section {
-            if s < n {
-                filled[s] = true;
-            }
-        }
-    }
-    for i in (0..n).rev() {
-        if filled[i] {
-            if let Some(p) = ctx.outline.logical_parent[i] {
-                filled[p] = true;
-            }
-        }
-    }
+    let mut filled = super::map::filled(ctx);
     // A stub followed by the real section: the duplicate warning says it all.
     for &(dup, si) in &ctx.outline.duplicates {
         if filled[dup] {
