@@ -385,24 +385,30 @@ pub struct CheckSummary {
 }
 
 /// One card, checked.
-struct Checked {
-    shown: String,
-    repo: String,
-    findings: Vec<Finding>,
-    suppressed: usize,
-    /// The decoded text, kept only for reporters that show source lines.
-    source: Option<String>,
+pub struct Checked {
+    pub shown: String,
+    pub repo: String,
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+    /// The decoded text, kept only for reporters that show source lines (and the audit).
+    pub source: Option<String>,
+    /// The card's path as its links are resolved, and the folder they are resolved
+    /// from (None: stdin, which judges no link): to check the same text again under
+    /// another template.
+    pub rule_path: String,
+    pub links_root: Option<PathBuf>,
 }
 
-fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked> {
+/// Reads and checks one card as `check` does.
+pub fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked> {
     let (spec, cfg, root) = (&setup.spec, &setup.cfg, &setup.root);
     // `repo`: the card as SARIF names it; `rule_path`: as its links are resolved.
-    let (shown, repo, rule_path, outcome, oracle, size): (
+    let (shown, repo, rule_path, outcome, links_root, size): (
         String,
         String,
         String,
         ReadOutcome,
-        Box<dyn LinkOracle>,
+        Option<PathBuf>,
         Option<PathBuf>,
     ) = match input {
         Input::Stdin => {
@@ -416,7 +422,7 @@ fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked>
                 "-".into(),
                 "-".into(),
                 ReadOutcome::Bytes(buf),
-                Box::new(NoOracle),
+                None,
                 None,
             )
         }
@@ -438,10 +444,14 @@ fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked>
                 if outside { shown.clone() } else { repo.clone() },
                 rule_path,
                 outcome,
-                Box::new(DiskOracle { root: oracle_root }),
+                Some(oracle_root),
                 size,
             )
         }
+    };
+    let oracle: Box<dyn LinkOracle> = match &links_root {
+        Some(root) => Box::new(DiskOracle { root: root.clone() }),
+        None => Box::new(NoOracle),
     };
     let (mut findings, suppressed, source) = match &outcome {
         ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
@@ -485,6 +495,8 @@ fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Checked>
         findings,
         suppressed,
         source,
+        rule_path,
+        links_root,
     })
 }
 

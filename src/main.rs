@@ -20,6 +20,7 @@ fn main() {
         Command::Outline(args) => cli::run_outline(args, &mut std::io::stdout().lock()),
         Command::Completions(args) => cli::run_completions(args, &mut std::io::stdout().lock()),
         Command::Man => cli::run_man(&mut std::io::stdout().lock()),
+        Command::Audit(args) => cli::run_audit(args),
         Command::Server(args) => cli::run_server(args),
         Command::Review(args) => cli::run_review(args),
         Command::Publish(args) => cli::run_publish(args),

@@ -320,6 +320,18 @@ impl Spec {
         self.sections.iter().position(|s| s.text == text)
     }
 
+    /// A section of `si`'s ancestors is optional: `si` is then not required either.
+    pub fn sections_optional_above(&self, si: usize) -> bool {
+        let mut p = self.sections[si].parent;
+        while let Some(x) = p {
+            if self.sections[x].optional {
+                return true;
+            }
+            p = self.sections[x].parent;
+        }
+        false
+    }
+
     /// Section `d` is section `of` or one of its subsections, at any depth.
     pub fn is_within(&self, d: usize, of: usize) -> bool {
         let mut x = Some(d);

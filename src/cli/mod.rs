@@ -1,8 +1,10 @@
 //! The command line: `check`, `rules` (and, from the GitHub side, `review`, `publish`).
 
+mod audit;
 mod edit;
 mod review;
 
+pub use audit::{run_audit, AuditArgs};
 pub use edit::{run_fix, run_new, FixArgs, NewArgs};
 pub use review::{run_publish, run_review, PublishArgs, ReviewArgs};
 
@@ -43,6 +45,10 @@ pub enum Command {
     /// Show which template section each heading of a card is taken for, and how sure
     /// that is (certain, likely, the author's own): the pairing every finding rests on.
     Outline(OutlineArgs),
+    /// The whole hub at once: per card and per template section, how far the cards are
+    /// written, findings per rule, a trend over the history, a template change's impact;
+    /// as JSON and as one self-contained page. Exits 0 when the report is written.
+    Audit(AuditArgs),
     /// Serve the Language Server Protocol over stdio: the findings, fixes, hovers and
     /// completions of the card being edited, from its unsaved text, for any editor.
     Server(ServerArgs),

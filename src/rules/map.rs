@@ -61,6 +61,8 @@ pub struct SectionEntry {
     pub status: Status,
     /// The card heading standing for it.
     pub heading: Option<usize>,
+    /// Its own text (not its subsections') has no placeholder or template text left.
+    pub clean: bool,
     /// Per template field: written in the section with a value of the author's own.
     /// `None`: the label is not in the section.
     pub fields: Vec<Option<bool>>,
@@ -114,6 +116,7 @@ pub fn map_card(spec: &Spec, cfg: &Config, text: &str) -> CardMap {
             }
         }
     }
+    let own_clean: Vec<bool> = unfilled_text.iter().map(|u| !u).collect();
     for i in (0..n).rev() {
         if unfilled_text[i] {
             if let Some(p) = ctx.outline.logical_parent[i] {
@@ -174,6 +177,7 @@ pub fn map_card(spec: &Spec, cfg: &Config, text: &str) -> CardMap {
             SectionEntry {
                 status,
                 heading,
+                clean: heading.is_some_and(|c| own_clean[c]),
                 fields,
                 skeleton,
             }

@@ -1,0 +1,352 @@
+//! `modelcard-review audit`: the whole hub at once. Per card, `check`'s counts and how
+//! far each template section is written (the card map the editor reads too); per
+//! section, how many cards fill it; per rule, how often it fires; a trend over the
+//! history, and what a template change would do to every card. This module is the
+//! pure part: from checked cards to the report. Reading cards and git lives in
+//! `cli::audit` and `history`; the page in `page`.
+
+pub mod history;
+pub mod page;
+
+use crate::finding::{fingerprints, Counts, Finding};
+use crate::rules::{CardMap, Status};
+use crate::template::Spec;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// The report's version: its keys are a contract (`schemas/audit-output.v1.schema.json`).
+pub const VERSION: u32 = 1;
+
+/// One card, audited.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardEntry {
+    pub path: String,
+    /// Where the card can be read: its page on the repository's host, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notices: usize,
+    /// Share of the template's required sections and fields written with text of the
+    /// author's own (no placeholder, no template text), 0 to 1.
+    pub completeness: f64,
+    /// Per template section of the report, in its order.
+    pub sections: Vec<SectionStatus>,
+    #[serde(skip)]
+    pub by_rule: Vec<(&'static str, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionStatus {
+    pub section: String,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionEntry {
+    pub name: String,
+    pub level: u8,
+    pub required: bool,
+    /// Share of cards where it is `filled`.
+    pub fill_rate: f64,
+    pub filled: usize,
+    pub placeholder: usize,
+    pub empty: usize,
+    pub missing: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleEntry {
+    pub rule: &'static str,
+    pub findings: usize,
+    /// Cards with at least one.
+    pub cards: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HubTotals {
+    pub cards: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notices: usize,
+    /// Cards with no error and no warning.
+    pub passing: usize,
+    pub mean_completeness: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryPoint {
+    pub commit: String,
+    /// The commit's date (committer, ISO 8601).
+    pub date: String,
+    pub cards: usize,
+    pub mean_completeness: f64,
+    pub errors: usize,
+}
+
+/// A finding a card would gain.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewFinding {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub line: usize,
+    pub message: String,
+    pub section: Option<String>,
+    pub field: Option<String>,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactCard {
+    pub path: String,
+    pub new: Vec<NewFinding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Impact {
+    pub template: String,
+    pub cards_affected: usize,
+    pub new_findings: usize,
+    pub by_rule: BTreeMap<&'static str, usize>,
+    pub cards: Vec<ImpactCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub template: String,
+    /// The commit audited, when the hub is a git repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    pub hub: HubTotals,
+    pub cards: Vec<CardEntry>,
+    pub sections: Vec<SectionEntry>,
+    pub rules: Vec<RuleEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<HistoryPoint>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+}
+
+/// How many of the template's required sections and fields the card writes with
+/// text of its own, as a share. A section counts when its status is `filled` and
+/// its own text has no placeholder or template text left; a field when its value is
+/// the author's. Optional sections and the title are not counted.
+pub fn completeness(spec: &Spec, map: &CardMap) -> f64 {
+    let (mut have, mut want) = (0usize, 0usize);
+    for (si, s) in spec.sections.iter().enumerate() {
+        if s.optional || s.title_slot || spec.sections_optional_above(si) {
+            continue;
+        }
+        let e = &map.sections[si];
+        want += 1 + s.fields.len();
+        if e.status == Status::Filled && e.clean {
+            have += 1;
+        }
+        have += e.fields.iter().filter(|f| **f == Some(true)).count();
+    }
+    if want == 0 {
+        1.0
+    } else {
+        round3(have as f64 / want as f64)
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// One card's entry: its findings (as `check` reports them) and, when it could be
+/// read, its map under its own template. `columns` are the report's section names;
+/// a card judged by another template is matched to them by name.
+pub fn card_entry(
+    path: String,
+    url: Option<String>,
+    findings: &[Finding],
+    judged_by: &Spec,
+    map: Option<&CardMap>,
+    columns: &[String],
+) -> CardEntry {
+    let counts = Counts::of(findings);
+    let mut by_rule: Vec<(&'static str, usize)> = Vec::new();
+    for f in findings {
+        match by_rule.iter_mut().find(|(r, _)| *r == f.rule) {
+            Some(x) => x.1 += 1,
+            None => by_rule.push((f.rule, 1)),
+        }
+    }
+    let sections = columns
+        .iter()
+        .map(|name| {
+            let status = map
+                .and_then(|m| {
+                    let si = judged_by.sections.iter().position(|s| &s.text == name)?;
+                    Some(m.sections[si].status)
+                })
+                .unwrap_or(Status::Missing);
+            SectionStatus {
+                section: name.clone(),
+                status,
+            }
+        })
+        .collect();
+    CardEntry {
+        path,
+        url,
+        errors: counts.errors,
+        warnings: counts.warnings,
+        notices: counts.notices,
+        completeness: map.map_or(0.0, |m| completeness(judged_by, m)),
+        sections,
+        by_rule,
+    }
+}
+
+/// The report's columns: the template's sections but the title.
+pub fn columns(spec: &Spec) -> Vec<String> {
+    spec.sections
+        .iter()
+        .filter(|s| !s.title_slot)
+        .map(|s| s.text.clone())
+        .collect()
+}
+
+/// The hub's report from its cards' entries.
+pub fn report(spec: &Spec, commit: Option<String>, cards: Vec<CardEntry>) -> Report {
+    let n = cards.len();
+    let columns: Vec<&crate::template::SectionSpec> =
+        spec.sections.iter().filter(|s| !s.title_slot).collect();
+    let sections = columns
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let count = |st: Status| cards.iter().filter(|c| c.sections[k].status == st).count();
+            let filled = count(Status::Filled);
+            SectionEntry {
+                name: s.text.clone(),
+                level: s.level,
+                required: !s.optional,
+                fill_rate: if n == 0 {
+                    0.0
+                } else {
+                    round3(filled as f64 / n as f64)
+                },
+                filled,
+                placeholder: count(Status::Placeholder),
+                empty: count(Status::Empty),
+                missing: count(Status::Missing),
+            }
+        })
+        .collect();
+    let mut rules: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    for c in &cards {
+        for (r, k) in &c.by_rule {
+            let e = rules.entry(r).or_default();
+            e.0 += k;
+            e.1 += 1;
+        }
+    }
+    let mut rules: Vec<RuleEntry> = rules
+        .into_iter()
+        .map(|(rule, (findings, cards))| RuleEntry {
+            rule,
+            findings,
+            cards,
+        })
+        .collect();
+    rules.sort_by(|a, b| b.findings.cmp(&a.findings).then(a.rule.cmp(b.rule)));
+    let hub = HubTotals {
+        cards: n,
+        errors: cards.iter().map(|c| c.errors).sum(),
+        warnings: cards.iter().map(|c| c.warnings).sum(),
+        notices: cards.iter().map(|c| c.notices).sum(),
+        passing: cards
+            .iter()
+            .filter(|c| c.errors == 0 && c.warnings == 0)
+            .count(),
+        mean_completeness: mean(cards.iter().map(|c| c.completeness)),
+    };
+    Report {
+        version: VERSION,
+        template: spec.name.clone(),
+        commit,
+        hub,
+        cards,
+        sections,
+        rules,
+        history: None,
+        impact: None,
+    }
+}
+
+pub fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        round3(sum / n as f64)
+    }
+}
+
+/// The findings a card would gain under another template: those whose identity
+/// (fingerprint: rule, section, field, subject — never the line) it does not have
+/// today.
+pub fn new_findings(today: &[Finding], under_new: &[Finding]) -> Vec<NewFinding> {
+    let have: HashSet<_> = fingerprints(today).into_iter().collect();
+    under_new
+        .iter()
+        .zip(fingerprints(under_new))
+        .filter(|(_, fp)| !have.contains(fp))
+        .map(|(f, fp)| NewFinding {
+            rule: f.rule,
+            severity: f.severity.as_str(),
+            line: f.line,
+            message: f.message.clone(),
+            section: f.section.clone(),
+            field: f.field.clone(),
+            fingerprint: fp.to_string(),
+        })
+        .collect()
+}
+
+/// The impact of a template change over the hub: cards with what each would gain.
+pub fn impact(template: String, per_card: Vec<ImpactCard>) -> Impact {
+    let mut by_rule = BTreeMap::new();
+    for c in &per_card {
+        for f in &c.new {
+            *by_rule.entry(f.rule).or_insert(0) += 1;
+        }
+    }
+    let cards: Vec<ImpactCard> = per_card.into_iter().filter(|c| !c.new.is_empty()).collect();
+    Impact {
+        template,
+        cards_affected: cards.len(),
+        new_findings: cards.iter().map(|c| c.new.len()).sum(),
+        by_rule,
+        cards,
+    }
+}
+
+/// One line on a template change's impact, for a review's summary: "with this
+/// template, 37 of 212 cards would gain 95 findings (missing-section ×74, …)".
+pub fn impact_line(impact: &Impact, cards_read: usize) -> String {
+    if impact.new_findings == 0 {
+        return format!("With this template, none of the {cards_read} cards would gain a finding.");
+    }
+    let mut rules: Vec<(&&str, &usize)> = impact.by_rule.iter().collect();
+    rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = rules
+        .iter()
+        .take(4)
+        .map(|(r, n)| format!("{r} ×{n}"))
+        .collect();
+    let more = if rules.len() > 4 { ", …" } else { "" };
+    format!(
+        "With this template, {} of {} cards would gain {} finding{} ({}{more}).",
+        impact.cards_affected,
+        cards_read,
+        impact.new_findings,
+        if impact.new_findings == 1 { "" } else { "s" },
+        shown.join(", ")
+    )
+}

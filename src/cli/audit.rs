@@ -1,0 +1,308 @@
+//! `modelcard-review audit`: reads the hub's cards (as `check` finds them), audits
+//! them in parallel, and writes the report as JSON and as one page.
+
+use super::{setups_for, CommonArgs};
+use crate::audit::{self, history, ImpactCard};
+use crate::check::{check_one, collect_inputs, DiskOracle, Input};
+use crate::rules::{check_card, map_card, LinkOracle, NoOracle};
+use crate::template::Spec;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Cards or folders (default: the hub's cards, as its config's `paths` name them,
+    /// from the repository root).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Write one self-contained HTML page (nothing loaded from the network).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the report as JSON (schemas/audit-output.v1.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Add the trend over the last N commits that changed cards (read with git, no
+    /// checkout).
+    #[arg(long, value_name = "N")]
+    pub history: Option<usize>,
+    /// Add what this template would change: the findings each card would gain.
+    #[arg(long, value_name = "FILE")]
+    pub against_template: Option<PathBuf>,
+    /// Link each card to its page in the repository (default: from GITHUB_SERVER_URL
+    /// and GITHUB_REPOSITORY, else to the file, relative to the page).
+    #[arg(long, value_name = "URL")]
+    pub repo_url: Option<String>,
+}
+
+/// One card's audit, from a worker thread.
+struct Audited {
+    entry: audit::CardEntry,
+    impact: Option<ImpactCard>,
+}
+
+pub fn run_audit(args: AuditArgs) -> Result<i32> {
+    let cwd = std::env::current_dir().context("cannot determine the current folder")?;
+    let repo_root = find_repo(&cwd);
+    let paths = if args.paths.is_empty() {
+        vec![repo_root.clone().unwrap_or_else(|| cwd.clone())]
+    } else {
+        args.paths.clone()
+    };
+    if let Some(n) = args.history {
+        if n == 0 {
+            bail!("--history 0: give the number of commits to read, 1 or more");
+        }
+    }
+    let mut setups = setups_for(&args.common, cwd.clone());
+    let jobs = collect_inputs(&paths, &cwd, &mut setups, false)?;
+    let hub_dir = if paths[0].is_dir() {
+        paths[0].clone()
+    } else {
+        paths[0]
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or(cwd.clone(), Path::to_path_buf)
+    };
+    let hub = setups.for_dir(&hub_dir)?;
+    let new_spec = match &args.against_template {
+        Some(p) => {
+            let bytes = std::fs::read(p)
+                .with_context(|| format!("cannot read template {}", p.display()))?;
+            let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
+                .map_err(|e| anyhow::anyhow!("template {}: {}", p.display(), e.explain()))?;
+            Some(Spec::from_markdown(
+                text,
+                &p.display().to_string(),
+                &setups.list[hub].cfg,
+            )?)
+        }
+        None => None,
+    };
+    let commit = repo_root.as_deref().and_then(history::head);
+    let repo_url = args.repo_url.clone().or_else(|| {
+        let server = std::env::var("GITHUB_SERVER_URL").ok()?;
+        let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
+        Some(format!("{}/{}", server.trim_end_matches('/'), repo))
+    });
+    let page_dir = args.html.as_deref().map(|h| {
+        let abs = if h.is_absolute() {
+            h.to_path_buf()
+        } else {
+            cwd.join(h)
+        };
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    });
+    let columns = audit::columns(&setups.list[hub].spec);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut cards = Vec::with_capacity(jobs.len());
+    let mut impacts = Vec::new();
+    let setups_ref: &[crate::check::Setup] = &setups.list;
+    crate::in_order::in_order(
+        &jobs,
+        threads,
+        threads * 16,
+        |j| {
+            let setup = &setups_ref[j.setup];
+            let c = check_one(setup, &j.input, true)?;
+            let map = c
+                .source
+                .as_deref()
+                .map(|t| map_card(&setup.spec, &setup.cfg, t));
+            let url = match (&j.input, &repo_url, &page_dir) {
+                (Input::File { repo, .. }, Some(u), _) => Some(format!(
+                    "{u}/blob/{}/{repo}",
+                    commit.as_deref().unwrap_or("HEAD")
+                )),
+                (Input::File { disk, .. }, None, Some(dir)) => {
+                    Some(relative(dir, &absolute(&cwd, disk)))
+                }
+                _ => None,
+            };
+            let entry = audit::card_entry(
+                c.shown.clone(),
+                url,
+                &c.findings,
+                &setup.spec,
+                map.as_ref(),
+                &columns,
+            );
+            let impact = match (&new_spec, &c.source) {
+                (Some(spec), Some(text)) => {
+                    let oracle: Box<dyn LinkOracle> = match &c.links_root {
+                        Some(r) => Box::new(DiskOracle { root: r.clone() }),
+                        None => Box::new(NoOracle),
+                    };
+                    let mut under_new =
+                        check_card(spec, &setup.cfg, &c.rule_path, text, oracle.as_ref()).findings;
+                    let shown: std::sync::Arc<str> = c.shown.as_str().into();
+                    for f in &mut under_new {
+                        f.path = shown.clone();
+                    }
+                    Some(ImpactCard {
+                        path: c.shown.clone(),
+                        new: audit::new_findings(&c.findings, &under_new),
+                    })
+                }
+                _ => None,
+            };
+            Ok(Audited { entry, impact })
+        },
+        |a| {
+            cards.push(a.entry);
+            impacts.extend(a.impact);
+            Ok(())
+        },
+    )?;
+    let n = cards.len();
+    let mut report = audit::report(&setups.list[hub].spec, commit, cards);
+    if let Some(k) = args.history {
+        let s = &setups.list[hub];
+        report.history = Some(history::trend(&hub_dir, &s.spec, &s.cfg, k)?);
+    }
+    let mut line = None;
+    if let (Some(spec), Some(p)) = (&new_spec, &args.against_template) {
+        let _ = spec;
+        let imp = audit::impact(p.display().to_string(), impacts);
+        line = Some(audit::impact_line(&imp, n));
+        report.impact = Some(imp);
+    }
+    if let Some(p) = &args.json {
+        let mut text = serde_json::to_string_pretty(&report)?;
+        text.push('\n');
+        write_atomically(p, text.as_bytes())?;
+    }
+    if let Some(p) = &args.html {
+        write_atomically(p, audit::page::render(&report, line.as_deref()).as_bytes())?;
+    }
+    let h = &report.hub;
+    let mut msg = format!(
+        "modelcard-review: audited {} card(s): {} pass, mean completeness {:.0}%, {} error(s), {} warning(s)",
+        h.cards,
+        h.passing,
+        h.mean_completeness * 100.0,
+        h.errors,
+        h.warnings
+    );
+    if let Some(l) = &line {
+        msg.push_str(&format!(". {l}"));
+    }
+    for (what, p) in [("page", &args.html), ("JSON", &args.json)] {
+        if let Some(p) = p {
+            msg.push_str(&format!("; {what} written to {}", p.display()));
+        }
+    }
+    eprintln!("{msg}.");
+    if args.html.is_none() && args.json.is_none() {
+        let mut skipped: Vec<&audit::SectionEntry> =
+            report.sections.iter().filter(|s| s.required).collect();
+        skipped.sort_by(|a, b| a.fill_rate.total_cmp(&b.fill_rate));
+        crate::outln!("Sections filled least (share of cards):");
+        for s in skipped.iter().take(8) {
+            crate::outln!("  {:>4.0}%  {}", s.fill_rate * 100.0, s.name);
+        }
+        crate::outln!("Write the whole report with --html FILE or --json FILE.");
+    }
+    Ok(0)
+}
+
+/// Writes through a temporary file beside the target, then renames: a failed run
+/// leaves the previous report, never half of one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write {}", path.display()));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+fn find_repo(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
+}
+
+/// `to` relative to folder `from`, `/`-separated, for a link in the page.
+fn relative(from: &Path, to: &Path) -> String {
+    let norm = |p: &Path| -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::Normal(s) => v.push(s.to_string_lossy().into_owned()),
+                Component::ParentDir => {
+                    v.pop();
+                }
+                _ => {}
+            }
+        }
+        v
+    };
+    let (a, b) = (norm(from), norm(to));
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".into(); a.len() - common];
+    parts.extend(b[common..].iter().cloned());
+    parts
+        .iter()
+        .map(|p| percent(p))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path segment as a URL segment.
+fn percent(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_to_the_page() {
+        assert_eq!(
+            relative(
+                Path::new("/hub/site"),
+                Path::new("/hub/models/a b/README.md")
+            ),
+            "../models/a%20b/README.md"
+        );
+        assert_eq!(
+            relative(Path::new("/hub"), Path::new("/hub/x/README.md")),
+            "x/README.md"
+        );
+    }
+}
