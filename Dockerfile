@@ -10,6 +10,7 @@ RUN mkdir -p src benches templates \
     && printf 'fn main() {}\n' > src/main.rs \
     && touch src/lib.rs \
     && printf 'fn main() {}\n' > benches/check.rs \
+    && printf 'fn main() {}\n' > benches/server.rs \
     && cargo build --release --locked --features github \
     && rm -rf src benches
 COPY templates ./templates

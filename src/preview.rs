@@ -253,6 +253,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         max_comments: cfg.max_comments,
         server_url: String::new(),
         settings: settings.clone(),
+        settings_impact: None,
     });
     crate::outln!("Preview of the review of {base_ref}...HEAD. Settings: {settings}.\n");
     crate::outln!(

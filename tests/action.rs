@@ -326,7 +326,9 @@ fn version_strings_agree() {
             {
                 uses += 1;
                 assert!(
-                    l.contains(&format!("@v{major}")) || l.contains(&format!(":v{major}")),
+                    l.contains(&format!("@v{major}"))
+                        || l.contains(&format!(":v{major}"))
+                        || l.contains(&format!("/download/v{version}\"")),
                     "{}: {l}",
                     p.display()
                 );

@@ -103,6 +103,7 @@ fn card_text_stays_inside_code_in_every_body_the_bot_posts() {
         max_comments: 1000,
         server_url: String::new(),
         settings: "the built-in template".into(),
+        settings_impact: None,
     });
     bodies.extend(plan.comments.iter().map(|c| c.body.clone()));
     bodies.push(markdown::summary(&plan, &[], &[], markdown::COMMENT_LIMIT));

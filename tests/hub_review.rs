@@ -188,14 +188,78 @@ async fn a_pull_request_cannot_switch_rules_off_for_itself() {
         summary.contains("default settings (no `.modelcard-review.toml`)"),
         "{summary}"
     );
-    // The pull request's version was never read.
-    assert!(s
-        .lock()
-        .unwrap()
-        .log
-        .iter()
-        .filter(|l| l.path.ends_with("/contents/.modelcard-review.toml"))
-        .all(|l| l.query == format!("ref={BASE}")));
+    // The pull request's version was read once more, only for the impact line: it
+    // switches rules off, so no card would gain a finding.
+    assert!(
+        summary.contains(
+            "With this pull request's settings, none of the 1 cards would gain a finding"
+        ),
+        "{summary}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_change_says_what_it_would_do_to_the_hubs_cards() {
+    let good = fixture("fixtures/cards/good/nuclei-unet-2d/README.md");
+    let t = template();
+    let new_template = t.replacen(
+        "# Environmental Impact",
+        "# Data Availability\n\n*Where the training and test data can be downloaded.*\n\n# Environmental Impact",
+        1,
+    );
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.base_files.push((
+        HUB_CONFIG.into(),
+        b"template = \"docs/template.md\"\npaths = [\"models/**/README.md\"]\n".to_vec(),
+    ));
+    fake.base_files
+        .push(("docs/template.md".into(), t.clone().into_bytes()));
+    fake.files.push(file(
+        "docs/template.md",
+        "modified",
+        Some(&t),
+        Some(&new_template),
+    ));
+    // The hub's cards, unchanged by the pull request: two pass today, one does not.
+    fake.head_files
+        .push(("models/a/README.md".into(), good.clone().into_bytes()));
+    fake.head_files.push((
+        "models/b/README.md".into(),
+        good.replace("Nuclei", "Nucleus").into_bytes(),
+    ));
+    fake.head_files
+        .push(("models/c/README.md".into(), t.clone().into_bytes()));
+    fake.head_files
+        .push(("docs/template.md".into(), new_template.into_bytes()));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[NO_PATHS_INPUT],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = summary_comment(&s);
+    assert!(
+        summary.contains("`docs/template.md` changes in this pull request"),
+        "{summary}"
+    );
+    // The unfilled card lacks the new section too, but as one of many: it gains it as
+    // well. Every card gains exactly the one missing section.
+    assert!(
+        summary.contains("With this template, 3 of 3 cards would gain 3 findings (missing-section ×3); run `modelcard-review audit --against-template docs/template.md` on this branch for the list."),
+        "{summary}"
+    );
+    let log = &s.lock().unwrap().log;
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.path.contains("/git/blobs/"))
+            .count(),
+        3,
+        "one read per card"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -327,11 +327,11 @@ pub fn impact(template: String, per_card: Vec<ImpactCard>) -> Impact {
     }
 }
 
-/// One line on a template change's impact, for a review's summary: "with this
-/// template, 37 of 212 cards would gain 95 findings (missing-section ×74, …)".
-pub fn impact_line(impact: &Impact, cards_read: usize) -> String {
+/// One line on a settings change's impact: "With this template, 37 of 212 cards would
+/// gain 95 findings (missing-section ×74, …)." `with`: what changes ("this template").
+pub fn impact_line(impact: &Impact, cards_read: usize, with: &str) -> String {
     if impact.new_findings == 0 {
-        return format!("With this template, none of the {cards_read} cards would gain a finding.");
+        return format!("With {with}, none of the {cards_read} cards would gain a finding.");
     }
     let mut rules: Vec<(&&str, &usize)> = impact.by_rule.iter().collect();
     rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -342,7 +342,7 @@ pub fn impact_line(impact: &Impact, cards_read: usize) -> String {
         .collect();
     let more = if rules.len() > 4 { ", …" } else { "" };
     format!(
-        "With this template, {} of {} cards would gain {} finding{} ({}{more}).",
+        "With {with}, {} of {} cards would gain {} finding{} ({}{more}).",
         impact.cards_affected,
         cards_read,
         impact.new_findings,

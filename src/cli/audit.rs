@@ -168,7 +168,7 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
     if let (Some(spec), Some(p)) = (&new_spec, &args.against_template) {
         let _ = spec;
         let imp = audit::impact(p.display().to_string(), impacts);
-        line = Some(audit::impact_line(&imp, n));
+        line = Some(audit::impact_line(&imp, n, "this template"));
         report.impact = Some(imp);
     }
     if let Some(p) = &args.json {
@@ -189,7 +189,7 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
         h.warnings
     );
     if let Some(l) = &line {
-        msg.push_str(&format!(". {l}"));
+        msg.push_str(&format!(". {}", l.trim_end_matches('.')));
     }
     for (what, p) in [("page", &args.html), ("JSON", &args.json)] {
         if let Some(p) = p {

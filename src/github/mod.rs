@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod event;
+mod impact;
 pub mod pr;
 pub mod publish;
 pub mod settings;
@@ -210,7 +211,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
     };
     tracing::info!("settings: {}", settings.description);
     let cfg = &settings.cfg;
-    let gathered = pr::gather(&api, &pr, &settings).await?;
+    let gathered = pr::gather(&api, &pr, &settings, &opts.settings).await?;
     let sarif = match &opts.sarif_path {
         Some(path) => {
             write_sarif(path, &gathered.cards)?;
@@ -231,6 +232,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
         max_comments: cfg.max_comments,
         server_url: env.server_url.clone(),
         settings: settings.description.clone(),
+        settings_impact: gathered.settings_impact,
     });
     tracing::info!(
         "{} card(s), {} finding(s), {} new inline comment(s), {} fixed; {} API call(s) so far",

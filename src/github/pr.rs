@@ -35,6 +35,8 @@ pub struct Gathered {
     pub notes: Vec<String>,
     pub prior: Vec<PriorComment>,
     pub summary_comment: Option<u64>,
+    /// What a settings change would do to the hub's cards (see `impact`).
+    pub settings_impact: Option<String>,
 }
 
 pub async fn list_files(api: &Api, pr: &PullRequestRef) -> Result<(Vec<PrFile>, bool), ApiError> {
@@ -79,7 +81,7 @@ fn decode_base64(v: &Value) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(clean).ok()
 }
 
-async fn blob(api: &Api, sha: &str) -> Result<Vec<u8>, String> {
+pub(crate) async fn blob(api: &Api, sha: &str) -> Result<Vec<u8>, String> {
     let r = api
         .get(&api.repo_path(&format!("/git/blobs/{sha}")))
         .await
@@ -147,6 +149,8 @@ pub fn encode_path(p: &str) -> String {
 pub struct TreeOracle {
     paths: Option<HashSet<String>>,
     truncated: bool,
+    /// The files (path, blob sha), for reading every card of the hub.
+    pub(crate) blobs: Vec<(String, String)>,
     /// Metadata files beside the cards, read at the head.
     files: HashMap<String, Vec<u8>>,
 }
@@ -175,14 +179,27 @@ pub async fn head_tree(api: &Api, sha: &str) -> TreeOracle {
         .and_then(|r| r.json().map_err(|e| ApiError::Transport(e.to_string())))
     {
         Ok(v) => {
-            let paths = v.get("tree").and_then(Value::as_array).map(|a| {
+            let entries = v.get("tree").and_then(Value::as_array);
+            let paths = entries.map(|a| {
                 a.iter()
                     .filter_map(|e| e.get("path").and_then(Value::as_str).map(str::to_string))
                     .collect()
             });
+            let blobs = entries
+                .into_iter()
+                .flatten()
+                .filter(|e| e.get("type").and_then(Value::as_str) == Some("blob"))
+                .filter_map(|e| {
+                    Some((
+                        e.get("path")?.as_str()?.to_string(),
+                        e.get("sha")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect();
             TreeOracle {
                 truncated: v.get("truncated").and_then(Value::as_bool).unwrap_or(false),
                 paths,
+                blobs,
                 files: HashMap::new(),
             }
         }
@@ -191,6 +208,7 @@ pub async fn head_tree(api: &Api, sha: &str) -> TreeOracle {
             TreeOracle {
                 paths: None,
                 truncated: true,
+                blobs: Vec::new(),
                 files: HashMap::new(),
             }
         }
@@ -236,6 +254,7 @@ pub async fn gather(
     api: &Api,
     pr: &PullRequestRef,
     settings: &Settings,
+    source: &super::settings::SettingsSource,
 ) -> anyhow::Result<Gathered> {
     let (spec, cfg) = (&settings.spec, &settings.cfg);
     let globs = Globs::for_repository(cfg)?;
@@ -256,9 +275,12 @@ pub async fn gather(
     let mut cards_to_read = Vec::new();
     // Cards whose metadata (rdf.yaml) changed: judged again.
     let mut metadata_cards: Vec<String> = Vec::new();
+    let (mut settings_changed, mut template_changed) = (false, false);
     for f in files {
         if let Some(n) = crate::review::settings_change_note(&f.filename, &settings_files) {
             notes.push(n);
+            settings_changed = true;
+            template_changed |= settings.template_path.as_deref() == Some(f.filename.as_str());
         }
         if f.status != "removed" {
             metadata_cards.extend(crate::metadata::card_beside(&f.filename));
@@ -302,14 +324,20 @@ pub async fn gather(
             not_cards.join(", ")
         ));
     }
-    let mut tree = if cards_to_read.is_empty() && metadata_cards.is_empty() {
+    let mut tree = if cards_to_read.is_empty() && metadata_cards.is_empty() && !settings_changed {
         TreeOracle {
             paths: None,
             truncated: true,
+            blobs: Vec::new(),
             files: HashMap::new(),
         }
     } else {
         head_tree(api, &pr.head_sha).await
+    };
+    let settings_impact = if settings_changed {
+        Some(super::impact::of_settings(api, pr, settings, source, &tree, template_changed).await)
+    } else {
+        None
     };
     for card in metadata_cards {
         if globs.matches(&card)
@@ -378,6 +406,7 @@ pub async fn gather(
         notes,
         prior,
         summary_comment,
+        settings_impact,
     })
 }
 

@@ -419,9 +419,12 @@ pub async fn publish(
             },
             None => None,
         };
-        // A pull request that never touched a card gets no comment, only the check.
-        let nothing_to_say =
-            plan.cards.is_empty() && plan.fixed.is_empty() && summary_comment.is_none();
+        // A pull request that never touched a card (nor the hub's settings) gets no
+        // comment, only the check.
+        let nothing_to_say = plan.cards.is_empty()
+            && plan.fixed.is_empty()
+            && plan.settings_impact.is_none()
+            && summary_comment.is_none();
         if updated.is_none() && !report.read_only && !nothing_to_say {
             match create_summary(api, plan, &body).await {
                 Ok(id) => report.summary_comment = id,

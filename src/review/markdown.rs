@@ -250,6 +250,13 @@ pub fn summary(
             let _ = writeln!(s, "- … and {} more", plan.fixed.len() - 50);
         }
     }
+    if let Some(impact) = &plan.settings_impact {
+        let _ = writeln!(
+            s,
+            "\n**This settings change and the hub's cards:** {}",
+            impact.replace('\n', " ")
+        );
+    }
     let settings = (!plan.settings.is_empty()).then(|| format!("Settings: {}.", plan.settings));
     let notes: Vec<&String> = settings
         .iter()
@@ -325,6 +332,7 @@ mod tests {
             max_comments: 30,
             server_url: "https://github.com".into(),
             settings: "`.modelcard-review.toml` at 0123456".into(),
+            settings_impact: None,
         })
     }
 

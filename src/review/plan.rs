@@ -83,6 +83,9 @@ pub struct PlanInput {
     pub server_url: String,
     /// Which config and template judged the cards, at which commit.
     pub settings: String,
+    /// For a pull request that changes the hub's config or template: what that would
+    /// do to the hub's existing cards, in one line.
+    pub settings_impact: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +159,9 @@ pub struct ReviewPlan {
     pub max_comments: usize,
     pub server_url: String,
     pub settings: String,
+    /// See `PlanInput::settings_impact`.
+    #[serde(default)]
+    pub settings_impact: Option<String>,
     /// Findings silenced by suppression comments in the cards.
     pub suppressed: usize,
     /// Per card: findings `modelcard-review fix` would clear.
@@ -264,6 +270,7 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
         max_comments: input.max_comments,
         server_url: input.server_url.clone(),
         settings: input.settings.clone(),
+        settings_impact: input.settings_impact.clone(),
         suppressed: input.cards.iter().map(|c| c.suppressed).sum(),
         fixable,
     }
@@ -413,6 +420,7 @@ mod tests {
             max_comments: 30,
             server_url: "https://github.com".into(),
             settings: "default settings".into(),
+            settings_impact: None,
         }
     }
 

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 pub const OWNER: &str = "ri-scale";
@@ -536,6 +536,7 @@ impl Fake {
                     .files
                     .iter()
                     .filter_map(|f| f.head.as_ref())
+                    .chain(self.head_files.iter().map(|(_, b)| b))
                     .find(|h| sha_of(h) == *sha);
                 match found {
                     Some(bytes) => Json(json!({
@@ -566,16 +567,33 @@ impl Fake {
                             .map(|(_, b)| b.clone())
                     })
                     .flatten();
-                let bytes = at_base.or(at_head).or_else(|| {
-                    self.files.iter().find_map(|f| {
-                        if git_ref == self.base_sha {
-                            let base_name = f.previous_filename.as_deref().unwrap_or(&f.filename);
-                            (base_name == file_path).then(|| f.base.clone()).flatten()
-                        } else {
-                            (f.filename == file_path).then(|| f.head.clone()).flatten()
-                        }
+                let in_diff = |f: &FileSpec| {
+                    f.filename == file_path || f.previous_filename.as_deref() == Some(&file_path)
+                };
+                let bytes = at_base
+                    .or(at_head)
+                    .or_else(|| {
+                        self.files.iter().find_map(|f| {
+                            if git_ref == self.base_sha {
+                                let base_name =
+                                    f.previous_filename.as_deref().unwrap_or(&f.filename);
+                                (base_name == file_path).then(|| f.base.clone()).flatten()
+                            } else {
+                                (f.filename == file_path).then(|| f.head.clone()).flatten()
+                            }
+                        })
                     })
-                });
+                    .or_else(|| {
+                        // The head has the base's files that the pull request leaves alone.
+                        (git_ref != self.base_sha && !self.files.iter().any(in_diff))
+                            .then(|| {
+                                self.base_files
+                                    .iter()
+                                    .find(|(p, _)| *p == file_path)
+                                    .map(|(_, b)| b.clone())
+                            })
+                            .flatten()
+                    });
                 match bytes {
                     Some(b) => {
                         let sha = sha_of(&b);
@@ -595,16 +613,23 @@ impl Fake {
                 }
             }
             (Method::GET, ["git", "trees", sha]) => {
-                let mut paths: BTreeSet<String> = self.extra_tree_paths.iter().cloned().collect();
-                paths.extend(self.head_files.iter().map(|(p, _)| p.clone()));
+                // Each path with its blob's sha: the content's where the fake has it.
+                let mut paths: BTreeMap<String, (String, usize)> = self
+                    .extra_tree_paths
+                    .iter()
+                    .map(|p| (p.clone(), (sha_of(p.as_bytes()), 1)))
+                    .collect();
+                for (p, b) in &self.head_files {
+                    paths.insert(p.clone(), (sha_of(b), b.len()));
+                }
                 for f in &self.files {
-                    if f.head.is_some() {
-                        paths.insert(f.filename.clone());
+                    if let Some(b) = &f.head {
+                        paths.insert(f.filename.clone(), (sha_of(b), b.len()));
                     }
                 }
                 let tree: Vec<Value> = paths
                     .iter()
-                    .map(|p| json!({"path": p, "mode": "100644", "type": "blob", "sha": sha_of(p.as_bytes()), "size": 1, "url": self.api(&format!("/git/blobs/{}", sha_of(p.as_bytes())))}))
+                    .map(|(p, (sha, size))| json!({"path": p, "mode": "100644", "type": "blob", "sha": sha, "size": size, "url": self.api(&format!("/git/blobs/{sha}"))}))
                     .collect();
                 Json(json!({"sha": sha, "url": self.api(&format!("/git/trees/{sha}")), "truncated": false, "tree": tree})).into_response()
             }
