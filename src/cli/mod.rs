@@ -324,9 +324,12 @@ pub fn run_outline(args: OutlineArgs, out: &mut dyn Write) -> Result<i32> {
 
 /// `server`: the language server, until the client says `exit`.
 pub fn run_server(_args: ServerArgs) -> Result<i32> {
+    let cwd = std::env::current_dir().context("cannot determine the current folder")?;
+    let make = move || setups_for(&CommonArgs::default(), cwd.clone());
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    crate::server::run(&mut stdin.lock(), &mut stdout.lock())
+    let mut out = stdout.lock();
+    crate::server::run(&mut stdin.lock(), &mut out, &make)
 }
 
 pub fn run_completions(args: CompletionsArgs, out: &mut dyn Write) -> Result<i32> {

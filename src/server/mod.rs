@@ -13,7 +13,6 @@ mod transport;
 pub use document::{Document, Encoding};
 
 use crate::check::{display_path, DiskOracle, Setups};
-use crate::cli::CommonArgs;
 use crate::config::DEFAULT_CONFIG_NAME;
 use crate::finding::Finding;
 use crate::rules::{check_card_bytes, LinkOracle, NoOracle};
@@ -45,8 +44,13 @@ pub(crate) struct Open {
     pub judged: Judged,
 }
 
+/// Builds the settings finder afresh (at start, and when a config or template changes):
+/// each document's settings as `check` finds them.
+pub type MakeSetups<'a> = dyn Fn() -> Setups<'static> + 'a;
+
 pub(crate) struct Server<'w> {
     out: &'w mut dyn Write,
+    make_setups: &'w MakeSetups<'w>,
     pub(crate) enc: Encoding,
     pub(crate) setups: Setups<'static>,
     cwd: PathBuf,
@@ -61,12 +65,17 @@ pub(crate) struct Server<'w> {
 }
 
 /// Runs the server until `exit` (0 after `shutdown`, 1 without) or the end of input (1).
-pub fn run(input: &mut dyn BufRead, out: &mut dyn Write) -> Result<i32> {
+pub fn run<'w>(
+    input: &mut dyn BufRead,
+    out: &'w mut dyn Write,
+    make_setups: &'w MakeSetups<'w>,
+) -> Result<i32> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut s = Server {
         out,
+        make_setups,
         enc: Encoding::Utf16,
-        setups: crate::cli::setups_for(&CommonArgs::default(), cwd.clone()),
+        setups: make_setups(),
         cwd,
         docs: HashMap::new(),
         shown: HashSet::new(),
@@ -351,7 +360,7 @@ impl Server<'_> {
             return Ok(());
         }
         tracing::info!("settings changed: re-checking the open cards");
-        self.setups = crate::cli::setups_for(&CommonArgs::default(), self.cwd.clone());
+        self.setups = (self.make_setups)();
         self.shown.clear();
         let keys: Vec<String> = self.docs.keys().cloned().collect();
         for key in keys {
