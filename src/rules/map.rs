@@ -4,7 +4,7 @@
 //! and facts the rules judge by, read by the faces that show a card as a whole: the
 //! editor's outline and completions, and the hub-wide audit.
 
-use super::{is_empty_card, missing, Context, Facts, NoOracle, Outline};
+use super::{missing, Context, NoOracle};
 use crate::card::Card;
 use crate::config::Config;
 use crate::template::Spec;
@@ -90,19 +90,7 @@ impl CardMap {
 pub fn map_card(spec: &Spec, cfg: &Config, text: &str) -> CardMap {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
-    let outline = Outline::build(spec, &card);
-    let facts = Facts::build(spec, &card);
-    let empty_card = is_empty_card(spec, &outline, &facts);
-    let ctx = Context {
-        spec,
-        card: &card,
-        cfg,
-        path: "",
-        oracle: &NoOracle,
-        outline,
-        facts,
-        empty_card,
-    };
+    let ctx = Context::new(spec, &card, cfg, "", &NoOracle);
     let filled = filled(&ctx);
     let n = card.headings.len();
     // Placeholders or template text in a heading's own body or a subsection's.

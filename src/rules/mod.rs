@@ -67,6 +67,28 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The pairing and the per-block facts of a parsed card: what every rule reads.
+    pub fn new(
+        spec: &'a Spec,
+        card: &'a Card<'a>,
+        cfg: &'a Config,
+        path: &'a str,
+        oracle: &'a dyn LinkOracle,
+    ) -> Context<'a> {
+        let outline = Outline::build(spec, card);
+        let facts = Facts::build(spec, card);
+        let empty_card = is_empty_card(spec, &outline, &facts);
+        Context {
+            spec,
+            card,
+            cfg,
+            path,
+            oracle,
+            outline,
+            facts,
+            empty_card,
+        }
+    }
     /// The name a finding gives the section a card heading opens: the template's
     /// heading when the card heading stands for one, else the card's own text.
     pub fn section_name(&self, card_heading: Option<usize>) -> Option<String> {
@@ -177,19 +199,7 @@ pub fn check_card(
 ) -> CardCheck {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
-    let outline = Outline::build(spec, &card);
-    let facts = Facts::build(spec, &card);
-    let empty_card = is_empty_card(spec, &outline, &facts);
-    let ctx = Context {
-        spec,
-        card: &card,
-        cfg,
-        path,
-        oracle,
-        outline,
-        facts,
-        empty_card,
-    };
+    let ctx = Context::new(spec, &card, cfg, path, oracle);
     // The drafts' list is kept per thread: an unfilled template's hundred and fifty
     // drafts made it grow and move several times per card.
     let mut drafts = SPARE_DRAFTS.take();
