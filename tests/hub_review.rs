@@ -819,3 +819,55 @@ async fn a_changed_rdf_yaml_alone_brings_its_card_into_the_review() {
     );
     assert_eq!(check_conclusion(&s), "failure");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn above_200_cards_the_impact_line_points_to_the_audit() {
+    let t = template();
+    let new_template = t.replacen(
+        "# Environmental Impact",
+        "# Data Availability\n\n# Environmental Impact",
+        1,
+    );
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.base_files.push((
+        HUB_CONFIG.into(),
+        b"template = \"docs/template.md\"\n".to_vec(),
+    ));
+    fake.base_files
+        .push(("docs/template.md".into(), t.clone().into_bytes()));
+    fake.files.push(file(
+        "docs/template.md",
+        "modified",
+        Some(&t),
+        Some(&new_template),
+    ));
+    for i in 0..201 {
+        fake.head_files.push((
+            format!("models/m{i}/README.md"),
+            format!("# Model {i}\n").into_bytes(),
+        ));
+    }
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[NO_PATHS_INPUT],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = summary_comment(&s);
+    assert!(
+        summary.contains(
+            "the hub has 201 cards, more than the 200 a review reads, so the nightly audit has the numbers"
+        ),
+        "{summary}"
+    );
+    assert!(!s
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .any(|l| l.path.contains("/git/blobs/")));
+}

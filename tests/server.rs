@@ -599,6 +599,12 @@ fn bad_input_gets_an_answer_and_the_server_keeps_serving() {
         r["error"]["message"].as_str().unwrap().contains("not open"),
         "{r}"
     );
+    // A second initialize.
+    let r = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     // An unknown method.
     let r = c.request("textDocument/rename", json!({}));
     assert_eq!(r["error"]["code"], -32601);

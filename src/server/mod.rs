@@ -145,6 +145,13 @@ impl Server<'_> {
 
     fn request(&mut self, r: Request) -> Result<()> {
         if r.method == req::Initialize::METHOD {
+            if self.initialized {
+                return self.respond_err(
+                    r.id,
+                    ErrorCode::InvalidRequest,
+                    "the server is already initialized".into(),
+                );
+            }
             let result = self.initialize(&r.params);
             return self.respond(r.id, result);
         }
@@ -523,6 +530,11 @@ pub(crate) fn uri_path(uri: &str) -> Option<PathBuf> {
         i += 1;
     }
     let s = String::from_utf8(out).ok()?;
+    // `file:///C:/…` on Windows: the drive letter starts the path.
+    let b = s.as_bytes();
+    if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' && cfg!(windows) {
+        return Some(PathBuf::from(&s[1..]));
+    }
     Some(PathBuf::from(s))
 }
 
