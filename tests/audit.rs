@@ -347,3 +347,44 @@ fn faults_give_a_clear_message_exit_2_and_leave_nothing_half_written() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn completeness_is_one_exactly_for_the_cards_that_pass() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().unwrap();
+    let json = out_dir.path().join("audit.json");
+    let mut args: Vec<String> = vec!["audit".into(), "--json".into(), json.display().to_string()];
+    args.push("fixtures/cards".into());
+    args.push("templates/ri-scale-model-card.md".into());
+    for e in std::fs::read_dir(root.join("fixtures/corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") && !p.ends_with("SOURCES.md") {
+            args.push(p.strip_prefix(root).unwrap().display().to_string());
+        }
+    }
+    let out = Command::new(BIN)
+        .args(&args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let r: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let cards = r["cards"].as_array().unwrap();
+    assert!(cards.len() > 20);
+    let mut passing = 0;
+    for c in cards {
+        let passes = c["errors"] == 0 && c["warnings"] == 0;
+        let complete = c["completeness"].as_f64().unwrap();
+        assert_eq!(passes, complete == 1.0, "{}: {complete}", c["path"]);
+        passing += usize::from(passes);
+    }
+    assert!(passing >= 3);
+    let unfilled = cards
+        .iter()
+        .find(|c| c["path"] == "templates/ri-scale-model-card.md")
+        .unwrap();
+    assert!(
+        unfilled["completeness"].as_f64().unwrap() < 0.05,
+        "{unfilled}"
+    );
+}
