@@ -3,6 +3,7 @@
 //! their changed lines come from `git diff REF...HEAD`, the settings from REF (as the
 //! Action takes them from the base), and the same planner decides what goes inline.
 
+use crate::audit::change::{self, Side, MAX_IMPACT_CARDS};
 use crate::check::Globs;
 use crate::config::{Config, Overrides, DEFAULT_CONFIG_NAME};
 use crate::diff::ChangedLines;
@@ -156,6 +157,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     let mut notes = Vec::new();
     let mut not_cards = Vec::new();
     let mut metadata_cards: Vec<String> = Vec::new();
+    let (mut settings_changed, mut template_changed) = (false, false);
     for line in listing.lines() {
         let parts: Vec<&str> = line.split('\t').collect();
         let (status, path) = match parts.as_slice() {
@@ -165,6 +167,8 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         };
         if let Some(n) = crate::review::settings_change_note(path, &settings_files) {
             notes.push(n);
+            settings_changed = true;
+            template_changed |= settings_files.get(1) == Some(&path);
         }
         if !status.starts_with('D') {
             metadata_cards.extend(crate::metadata::card_beside(path));
@@ -240,6 +244,24 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             not_cards.join(", ")
         ));
     }
+    // As the bot does: what the branch's settings would do to the hub's cards.
+    let settings_impact = settings_changed.then(|| {
+        let base = Side {
+            spec: &spec,
+            cfg: &cfg,
+            template_path: settings_files.get(1).copied(),
+        };
+        settings_impact(
+            &root,
+            &head,
+            source,
+            overrides,
+            &base,
+            template_changed,
+            &tree,
+            &globs,
+        )
+    });
     let plan = build_plan(&PlanInput {
         repository: "local".into(),
         pull_number: 0,
@@ -253,7 +275,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         max_comments: cfg.max_comments,
         server_url: String::new(),
         settings: settings.clone(),
-        settings_impact: None,
+        settings_impact,
     });
     crate::outln!("Preview of the review of {base_ref}...HEAD. Settings: {settings}.\n");
     crate::outln!(
@@ -280,6 +302,44 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         Conclusion::Success => 0,
         Conclusion::Failure => 1,
     })
+}
+
+/// The summary's line on a settings change, with the cards of the hub at `head`.
+#[allow(clippy::too_many_arguments)]
+fn settings_impact(
+    root: &Path,
+    head: &str,
+    source: &Source,
+    overrides: &Overrides,
+    base: &Side,
+    template_file_changed: bool,
+    tree: &TreeOracle,
+    globs: &Globs,
+) -> String {
+    let (cfg, spec, _, files) = match settings_at(root, head, source, overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            return format!(
+                "With this pull request's settings, no card could be judged: {e:#}. Fix that before merging."
+            )
+        }
+    };
+    let head_side = Side {
+        spec: &spec,
+        cfg: &cfg,
+        template_path: files.get(1).map(String::as_str),
+    };
+    let mut cards: Vec<&String> = tree.0.iter().filter(|p| globs.matches(p)).collect();
+    cards.sort();
+    if cards.len() > MAX_IMPACT_CARDS {
+        let changed = template_file_changed || head_side.template_path != base.template_path;
+        return change::too_many(cards.len(), &change::hint(&head_side, changed));
+    }
+    let read: Vec<(String, Option<Vec<u8>>)> = cards
+        .into_iter()
+        .map(|p| (p.clone(), show(root, head, p)))
+        .collect();
+    change::line(base, &head_side, template_file_changed, &read, tree)
 }
 
 fn indent(text: &str) -> String {

@@ -158,6 +158,11 @@ fn the_preview_notes_a_settings_change_as_the_bot_does() {
     );
     // Judged by the base's `fail-on = "error"`, not the branch's "never".
     assert_eq!(o.status.code(), Some(1), "{out}");
+    // And what the branch's settings would do to the hub's cards, as the bot says it.
+    assert!(
+        out.contains("**This settings change and the hub's cards:** With this pull request's settings, none of the 40 cards would gain a finding; run `modelcard-review audit` on this branch for the numbers."),
+        "{out}"
+    );
 }
 
 /// `| head -1`: the reader goes away; the preview stops quietly, as `check` does.

@@ -5,6 +5,7 @@
 //! pure part: from checked cards to the report. Reading cards and git lives in
 //! `cli::audit` and `history`; the page in `page`.
 
+pub mod change;
 pub mod history;
 pub mod page;
 

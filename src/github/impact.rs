@@ -9,14 +9,10 @@ use super::client::Api;
 use super::event::PullRequestRef;
 use super::pr::{blob, TreeOracle};
 use super::settings::{self, Settings, SettingsSource};
-use crate::audit::{self, ImpactCard};
+use crate::audit::change::{self, Side, MAX_IMPACT_CARDS};
 use crate::check::Globs;
-use crate::rules::check_card_bytes;
-use crate::text::code;
 use futures::StreamExt;
 
-/// Cards read at most for the line; a larger hub is the nightly audit's to measure.
-pub const MAX_IMPACT_CARDS: usize = 200;
 const CONCURRENT_FETCHES: usize = 4;
 
 /// The summary's line on the settings change's impact on the hub's existing cards.
@@ -36,19 +32,9 @@ pub async fn of_settings(
             )
         }
     };
-    let template_changed = template_file_changed || head.template_path != base.template_path;
-    let hint = match &head.template_path {
-        Some(t) if template_changed => format!(
-            "run {} on this branch for the list",
-            code(&format!("modelcard-review audit --against-template {t}"))
-        ),
-        _ => format!(
-            "run {} on this branch for the numbers",
-            code("modelcard-review audit")
-        ),
-    };
+    let (base_side, head_side) = (side(base), side(&head));
     let Ok(globs) = Globs::for_repository(&base.cfg) else {
-        return format!("The hub's cards could not be listed for this settings change; {hint}.");
+        return "The hub's cards could not be listed for this settings change.".into();
     };
     let mut cards: Vec<(String, String)> = tree
         .blobs
@@ -57,48 +43,25 @@ pub async fn of_settings(
         .cloned()
         .collect();
     cards.sort();
-    if cards.is_empty() {
-        return format!("The hub has no cards yet to judge this settings change by; {hint}.");
-    }
     if cards.len() > MAX_IMPACT_CARDS {
-        return format!(
-            "This pull request changes the hub's settings; the hub has {} cards, more than the {MAX_IMPACT_CARDS} a review reads, so the nightly audit has the numbers ({hint}).",
-            cards.len()
-        );
+        let changed = template_file_changed || head.template_path != base.template_path;
+        return change::too_many(cards.len(), &change::hint(&head_side, changed));
     }
-    let read: Vec<(String, Result<Vec<u8>, String>)> = futures::stream::iter(cards)
+    let read: Vec<(String, Option<Vec<u8>>)> = futures::stream::iter(cards)
         .map(|(path, sha)| async move {
-            let bytes = blob(api, &sha).await;
+            let bytes = blob(api, &sha).await.ok();
             (path, bytes)
         })
         .buffered(CONCURRENT_FETCHES)
         .collect()
         .await;
-    let mut unread = 0;
-    let mut per_card = Vec::new();
-    for (path, bytes) in &read {
-        let Ok(bytes) = bytes else {
-            unread += 1;
-            continue;
-        };
-        let today = check_card_bytes(&base.spec, &base.cfg, path, bytes, tree).findings;
-        let then = check_card_bytes(&head.spec, &head.cfg, path, bytes, tree).findings;
-        per_card.push(ImpactCard {
-            path: path.clone(),
-            new: audit::new_findings(&today, &then),
-        });
+    change::line(&base_side, &head_side, template_file_changed, &read, tree)
+}
+
+fn side(s: &Settings) -> Side<'_> {
+    Side {
+        spec: &s.spec,
+        cfg: &s.cfg,
+        template_path: s.template_path.as_deref(),
     }
-    let n = per_card.len();
-    let with = if template_changed {
-        "this template"
-    } else {
-        "this pull request's settings"
-    };
-    let impact = audit::impact(String::new(), per_card);
-    let mut line = audit::impact_line(&impact, n, with);
-    line.pop(); // the full stop
-    if unread > 0 {
-        line.push_str(&format!(" ({unread} more could not be read)"));
-    }
-    format!("{line}; {hint}.")
 }
