@@ -6,6 +6,7 @@
 //! or run in the background. Nothing is written to disk; nothing is read from the
 //! network.
 
+mod complete;
 mod document;
 mod features;
 mod transport;
@@ -177,8 +178,8 @@ impl Server<'_> {
             }
             req::CodeActionRequest::METHOD => features::code_actions(self, r.params),
             req::HoverRequest::METHOD => features::hover(self, r.params),
-            req::Completion::METHOD => features::completion(self, r.params),
-            req::DocumentSymbolRequest::METHOD => features::symbols(self, r.params),
+            req::Completion::METHOD => complete::completion(self, r.params),
+            req::DocumentSymbolRequest::METHOD => complete::symbols(self, r.params),
             other => {
                 return self.respond_err(
                     id,
