@@ -41,6 +41,31 @@ impl LinkOracle for DiskOracle {
     }
 }
 
+/// The oracle for a card whose links are resolved from `links_root` (None: stdin or an
+/// unsaved buffer, whose links are not judged).
+pub fn disk_oracle(links_root: Option<&Path>) -> Box<dyn LinkOracle> {
+    match links_root {
+        Some(root) => Box::new(DiskOracle {
+            root: root.to_path_buf(),
+        }),
+        None => Box::new(NoOracle),
+    }
+}
+
+/// Where a card's links are resolved from and the path they are resolved as: the
+/// repository root and the card's repository path, or for a card outside the root
+/// (`repo` starting with `/` or `..`), its own folder and file name. The flag says
+/// which.
+pub fn links_base(disk: &Path, repo: &str, root: &Path) -> (PathBuf, String, bool) {
+    if repo.starts_with('/') || repo.starts_with("..") {
+        let parent = disk.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = disk.file_name().map(|n| n.to_string_lossy().into_owned());
+        (parent, name.unwrap_or_default(), true)
+    } else {
+        (root.to_path_buf(), repo.to_string(), false)
+    }
+}
+
 pub struct Globs {
     include: GlobSet,
     exclude: GlobSet,
@@ -431,14 +456,7 @@ pub fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Chec
             // The file's real size, only for a file over the limit (see below).
             let size = Some(disk.clone());
             // A card outside the root judges its links from its own folder.
-            let outside = repo.starts_with('/') || repo.starts_with("..");
-            let (oracle_root, rule_path) = if outside {
-                let parent = disk.parent().map(Path::to_path_buf).unwrap_or_default();
-                let name = disk.file_name().map(|n| n.to_string_lossy().into_owned());
-                (parent, name.unwrap_or_default())
-            } else {
-                (root.to_path_buf(), repo.clone())
-            };
+            let (oracle_root, rule_path, outside) = links_base(disk, repo, root);
             (
                 shown.clone(),
                 if outside { shown.clone() } else { repo.clone() },
@@ -449,10 +467,7 @@ pub fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Chec
             )
         }
     };
-    let oracle: Box<dyn LinkOracle> = match &links_root {
-        Some(root) => Box::new(DiskOracle { root: root.clone() }),
-        None => Box::new(NoOracle),
-    };
+    let oracle = disk_oracle(links_root.as_deref());
     let (mut findings, suppressed, source) = match &outcome {
         ReadOutcome::Bytes(b) => match crate::card::decode(b, cfg.max_file_size) {
             Ok(text) => {
@@ -504,6 +519,14 @@ pub fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Chec
 /// bounded by this many cards whatever the corpus size.
 const AHEAD_PER_THREAD: usize = 16;
 
+/// Checker threads (every core, at most 8) and how many cards they may run ahead.
+pub fn workers() -> (usize, usize) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    (threads, threads * AHEAD_PER_THREAD)
+}
+
 /// Checks every card (in parallel) and streams the results in input order; returns
 /// what the exit code needs.
 pub fn run(
@@ -518,14 +541,12 @@ pub fn run(
     };
     let mut fails = false;
     let keep_source = reporter.shows_source();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let (threads, window) = workers();
     reporter.begin(out)?;
     crate::in_order::in_order(
         jobs,
         threads,
-        threads * AHEAD_PER_THREAD,
+        window,
         |j| {
             check_one(&setups[j.setup], &j.input, keep_source)
                 .map(|c| (c, setups[j.setup].cfg.fail_on))

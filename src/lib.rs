@@ -25,6 +25,7 @@ pub mod config;
 pub mod diff;
 pub mod finding;
 pub mod fix;
+pub mod git;
 #[cfg(feature = "github")]
 pub mod github;
 pub mod in_order;

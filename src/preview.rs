@@ -3,57 +3,54 @@
 //! their changed lines come from `git diff REF...HEAD`, the settings from REF (as the
 //! Action takes them from the base), and the same planner decides what goes inline.
 
-use crate::audit::change::{self, Side, MAX_IMPACT_CARDS};
+use crate::audit::change::{self, Side};
 use crate::check::Globs;
 use crate::config::{Config, Overrides, DEFAULT_CONFIG_NAME};
 use crate::diff::ChangedLines;
+use crate::git::{git, git_text, Blobs, Tree};
 use crate::review::markdown;
 use crate::review::plan::{build_plan, CardInput, Conclusion, PlanInput};
 use crate::rules::{check_card_bytes, LinkOracle};
 use crate::template::Spec;
 use anyhow::{bail, Context, Result};
-use std::collections::{BTreeSet, HashSet};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
-/// Runs git in `dir`; its standard output, or an error with what git said.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .context("cannot run git: is it installed?")?;
-    if !out.status.success() {
-        bail!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+/// The repository, read through one `git cat-file --batch`.
+struct Repo {
+    blobs: RefCell<Blobs>,
+}
+
+/// Files are read whole: a card's real size is what `unreadable-file` reports.
+const WHOLE: usize = u32::MAX as usize;
+
+impl Repo {
+    /// A file at a commit, or None when the commit has no such file.
+    fn show(&self, commit: &str, path: &str) -> Option<Vec<u8>> {
+        self.blobs
+            .borrow_mut()
+            .read(&format!("{commit}:{path}"), WHOLE)
+            .ok()
+            .flatten()
     }
-    Ok(out.stdout)
 }
 
-fn git_text(dir: &Path, args: &[&str]) -> Result<String> {
-    Ok(String::from_utf8_lossy(&git(dir, args)?).trim().to_string())
+/// The files of HEAD, for relative links and the metadata beside a card.
+struct TreeOracle<'r> {
+    tree: Tree,
+    repo: &'r Repo,
 }
 
-/// A file at a commit, or None when the commit has no such file.
-fn show(root: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
-    git(root, &["show", &format!("{commit}:{path}")]).ok()
-}
-
-/// The files of HEAD, for relative links.
-struct TreeOracle(HashSet<String>, std::path::PathBuf);
-
-impl LinkOracle for TreeOracle {
+impl LinkOracle for TreeOracle<'_> {
     fn exists(&self, path: &str) -> Option<bool> {
-        Some(self.0.contains(path) || self.0.iter().any(|p| p.starts_with(&format!("{path}/"))))
+        self.tree.exists(path)
     }
 
     fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.0
-            .contains(path)
-            .then(|| show(&self.1, "HEAD", path))
+        self.tree
+            .has_file(path)
+            .then(|| self.repo.show("HEAD", path))
             .flatten()
     }
 }
@@ -61,7 +58,7 @@ impl LinkOracle for TreeOracle {
 /// The settings at the base, as the Action reads them; `--config`/`--template` are
 /// repository paths there.
 fn settings_at(
-    root: &Path,
+    repo: &Repo,
     base: &str,
     source: &Source,
     overrides: &Overrides,
@@ -71,7 +68,7 @@ fn settings_at(
         .config
         .clone()
         .unwrap_or_else(|| DEFAULT_CONFIG_NAME.to_string());
-    let config_text = show(root, base, &config_path);
+    let config_text = repo.show(base, &config_path);
     if config_text.is_none() && source.config.is_some() {
         bail!("{config_path}: no such file at the base ({short})");
     }
@@ -88,7 +85,8 @@ fn settings_at(
     });
     let spec = match &template {
         Some(t) => {
-            let bytes = show(root, base, t)
+            let bytes = repo
+                .show(base, t)
                 .with_context(|| format!("template {t}: no such file at the base ({short})"))?;
             let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
                 .map_err(|e| anyhow::anyhow!("template {t}: {}", e.explain()))?;
@@ -124,6 +122,9 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     let root = git_text(&cwd, &["rev-parse", "--show-toplevel"])
         .context("not a git repository: run the preview inside a checkout of the hub")?;
     let root = Path::new(&root).to_path_buf();
+    let repo = Repo {
+        blobs: RefCell::new(Blobs::start(&root)?),
+    };
     let base = git_text(
         &root,
         &["rev-parse", "--verify", &format!("{base_ref}^{{commit}}")],
@@ -132,16 +133,13 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
     let head = git_text(&root, &["rev-parse", "--verify", "HEAD^{commit}"])?;
     let merge_base = git_text(&root, &["merge-base", &base, &head])
         .with_context(|| format!("{base_ref} and HEAD have no common history"))?;
-    let (cfg, spec, settings, settings_files) = settings_at(&root, &merge_base, source, overrides)?;
+    let (cfg, spec, settings, settings_files) = settings_at(&repo, &merge_base, source, overrides)?;
     let settings_files: Vec<&str> = settings_files.iter().map(String::as_str).collect();
     let globs = Globs::for_repository(&cfg)?;
-    let tree = TreeOracle(
-        git_text(&root, &["ls-tree", "-r", "--name-only", "HEAD"])?
-            .lines()
-            .map(str::to_string)
-            .collect(),
-        root.clone(),
-    );
+    let tree = TreeOracle {
+        tree: Tree::new(git_text(&root, &["ls-tree", "-r", "--name-only", "HEAD"])?.lines()),
+        repo: &repo,
+    };
     let listing = git_text(
         &root,
         &[
@@ -191,7 +189,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             ));
             continue;
         }
-        let bytes = show(&root, &head, path).unwrap_or_default();
+        let bytes = repo.show(&head, path).unwrap_or_default();
         let text_ok = !bytes.contains(&0) && std::str::from_utf8(&bytes).is_ok();
         let changed = if text_ok {
             let mut args = vec!["diff", "--no-color", "-U3", "-M", &merge_base, &head, "--"];
@@ -224,7 +222,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
         if !globs.matches(&card) || cards.iter().any(|c: &CardInput| c.path == card) {
             continue;
         }
-        let Some(bytes) = show(&root, &head, &card) else {
+        let Some(bytes) = repo.show(&head, &card) else {
             continue;
         };
         let checked = check_card_bytes(&spec, &cfg, &card, &bytes, &tree);
@@ -252,7 +250,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             template_path: settings_files.get(1).copied(),
         };
         settings_impact(
-            &root,
+            &repo,
             &head,
             source,
             overrides,
@@ -307,7 +305,7 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
 /// The summary's line on a settings change, with the cards of the hub at `head`.
 #[allow(clippy::too_many_arguments)]
 fn settings_impact(
-    root: &Path,
+    repo: &Repo,
     head: &str,
     source: &Source,
     overrides: &Overrides,
@@ -316,7 +314,7 @@ fn settings_impact(
     tree: &TreeOracle,
     globs: &Globs,
 ) -> String {
-    let (cfg, spec, _, files) = match settings_at(root, head, source, overrides) {
+    let (cfg, spec, _, files) = match settings_at(repo, head, source, overrides) {
         Ok(s) => s,
         Err(e) => {
             return format!(
@@ -329,15 +327,14 @@ fn settings_impact(
         cfg: &cfg,
         template_path: files.get(1).map(String::as_str),
     };
-    let mut cards: Vec<&String> = tree.0.iter().filter(|p| globs.matches(p)).collect();
+    let mut cards: Vec<&String> = tree.tree.files().filter(|p| globs.matches(p)).collect();
     cards.sort();
-    if cards.len() > MAX_IMPACT_CARDS {
-        let changed = template_file_changed || head_side.template_path != base.template_path;
-        return change::too_many(cards.len(), &change::hint(&head_side, changed));
+    if let Some(line) = change::over_cap(base, &head_side, template_file_changed, cards.len()) {
+        return line;
     }
     let read: Vec<(String, Option<Vec<u8>>)> = cards
         .into_iter()
-        .map(|p| (p.clone(), show(root, head, p)))
+        .map(|p| (p.clone(), repo.show(head, p)))
         .collect();
     change::line(base, &head_side, template_file_changed, &read, tree)
 }

@@ -320,16 +320,16 @@ impl Spec {
         self.sections.iter().position(|s| s.text == text)
     }
 
-    /// A section of `si`'s ancestors is optional: `si` is then not required either.
-    pub fn sections_optional_above(&self, si: usize) -> bool {
-        let mut p = self.sections[si].parent;
-        while let Some(x) = p {
-            if self.sections[x].optional {
-                return true;
+    /// A card must have section `si`: neither it nor a section above it is optional.
+    pub fn is_required(&self, si: usize) -> bool {
+        let mut x = Some(si);
+        while let Some(y) = x {
+            if self.sections[y].optional {
+                return false;
             }
-            p = self.sections[x].parent;
+            x = self.sections[y].parent;
         }
-        false
+        true
     }
 
     /// Section `d` is section `of` or one of its subsections, at any depth.

@@ -388,3 +388,37 @@ fn completeness_is_one_exactly_for_the_cards_that_pass() {
         "{unfilled}"
     );
 }
+
+#[test]
+fn without_an_output_file_it_names_the_sections_filled_least_and_links_follow_actions() {
+    let hub = hub();
+    let d = hub.path();
+    let out = run(d, &["audit"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Sections filled least (share of cards):\n"),
+        "{text}"
+    );
+    // The broken card lacks Recommendations: 2 of 3 cards fill it.
+    assert!(text.contains("   67%  Recommendations\n"), "{text}");
+    assert!(text.ends_with("Write the whole report with --html FILE or --json FILE.\n"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("audited 3 card(s): 2 pass"), "{err}");
+
+    // In GitHub Actions, cards link to their pages in the repository.
+    let out = Command::new(BIN)
+        .args(["audit", "--json", "audit.json"])
+        .current_dir(d)
+        .env("GITHUB_SERVER_URL", "https://github.example/")
+        .env("GITHUB_REPOSITORY", "hub/models")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let r: Value = serde_json::from_slice(&std::fs::read(d.join("audit.json")).unwrap()).unwrap();
+    let head = r["commit"].as_str().unwrap();
+    assert_eq!(
+        r["cards"][0]["url"],
+        format!("https://github.example/hub/models/blob/{head}/models/a/README.md")
+    );
+}

@@ -630,3 +630,42 @@ fn a_client_that_leaves_without_shutdown_ends_it_quietly() {
     assert_eq!(code, 1, "the protocol's exit code without shutdown");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn watchers_unsaved_buffers_and_closing() {
+    let card = good_card().replace("- **License:** CC-BY-4.0", "- **License:** TBD");
+    let (dir, path) = hub(&card);
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut c = Client::start_with(dir.path(), caps);
+    // The server asks to hear of configs and templates changing on disk.
+    let reg = c.wait(|m| m["method"] == "client/registerCapability");
+    let r = &reg["params"]["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = r["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/.modelcard-review.toml", "**/*.md"]);
+    c.send(json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
+    // An unsaved buffer is checked as `check -` checks stdin.
+    let untitled = "untitled:Untitled-1";
+    let diags = c.open(untitled, &card);
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["placeholder"], "{diags:#?}");
+    // Closing a card clears its diagnostics.
+    let u = uri(&path);
+    assert_eq!(c.open(&u, &card).len(), 1);
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("not open"),
+        "{r}"
+    );
+    c.finish();
+}

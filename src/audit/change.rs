@@ -10,7 +10,7 @@ use crate::template::Spec;
 use crate::text::code;
 
 /// Cards read at most for the line; a larger hub is the nightly audit's to measure.
-pub const MAX_IMPACT_CARDS: usize = 200;
+const MAX_IMPACT_CARDS: usize = 200;
 
 /// One side's settings.
 pub struct Side<'a> {
@@ -20,8 +20,13 @@ pub struct Side<'a> {
     pub template_path: Option<&'a str>,
 }
 
+/// The template changes when its file does, or when the config names another one.
+fn template_changed(base: &Side, head: &Side, template_file_changed: bool) -> bool {
+    template_file_changed || head.template_path != base.template_path
+}
+
 /// Where the reader finds the whole list.
-pub fn hint(head: &Side, template_changed: bool) -> String {
+fn hint(head: &Side, template_changed: bool) -> String {
     match head.template_path {
         Some(t) if template_changed => format!(
             "run {} on this branch for the list",
@@ -34,11 +39,21 @@ pub fn hint(head: &Side, template_changed: bool) -> String {
     }
 }
 
-/// The line for a hub of `total` cards, too many to read in a review.
-pub fn too_many(total: usize, hint: &str) -> String {
-    format!(
+/// The line for a hub of `total` cards when that is more than a review reads (None:
+/// read them and call `line`).
+pub fn over_cap(
+    base: &Side,
+    head: &Side,
+    template_file_changed: bool,
+    total: usize,
+) -> Option<String> {
+    if total <= MAX_IMPACT_CARDS {
+        return None;
+    }
+    let hint = hint(head, template_changed(base, head, template_file_changed));
+    Some(format!(
         "This pull request changes the hub's settings; the hub has {total} cards, more than the {MAX_IMPACT_CARDS} a review reads, so the nightly audit has the numbers ({hint})."
-    )
+    ))
 }
 
 /// The line: each card (its bytes, None when it could not be read) judged by the
@@ -50,7 +65,7 @@ pub fn line(
     cards: &[(String, Option<Vec<u8>>)],
     oracle: &dyn LinkOracle,
 ) -> String {
-    let template_changed = template_file_changed || head.template_path != base.template_path;
+    let template_changed = template_changed(base, head, template_file_changed);
     let hint = hint(head, template_changed);
     if cards.is_empty() {
         return format!("The hub has no cards yet to judge this settings change by; {hint}.");

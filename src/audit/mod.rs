@@ -136,7 +136,7 @@ pub struct Report {
 pub fn completeness(spec: &Spec, map: &CardMap) -> f64 {
     let (mut have, mut want) = (0usize, 0usize);
     for (si, s) in spec.sections.iter().enumerate() {
-        if s.optional || s.title_slot || spec.sections_optional_above(si) {
+        if s.title_slot || !spec.is_required(si) {
             continue;
         }
         let e = &map.sections[si];
@@ -203,30 +203,31 @@ pub fn card_entry(
     }
 }
 
-/// The report's columns: the template's sections but the title.
-pub fn columns(spec: &Spec) -> Vec<String> {
+/// The report's columns: the template's sections but the title, with their index.
+fn column_sections(spec: &Spec) -> impl Iterator<Item = (usize, &crate::template::SectionSpec)> {
     spec.sections
         .iter()
-        .filter(|s| !s.title_slot)
-        .map(|s| s.text.clone())
-        .collect()
+        .enumerate()
+        .filter(|(_, s)| !s.title_slot)
+}
+
+/// The report's columns' names.
+pub fn columns(spec: &Spec) -> Vec<String> {
+    column_sections(spec).map(|(_, s)| s.text.clone()).collect()
 }
 
 /// The hub's report from its cards' entries.
 pub fn report(spec: &Spec, commit: Option<String>, cards: Vec<CardEntry>) -> Report {
     let n = cards.len();
-    let columns: Vec<&crate::template::SectionSpec> =
-        spec.sections.iter().filter(|s| !s.title_slot).collect();
-    let sections = columns
-        .iter()
+    let sections = column_sections(spec)
         .enumerate()
-        .map(|(k, s)| {
+        .map(|(k, (si, s))| {
             let count = |st: Status| cards.iter().filter(|c| c.sections[k].status == st).count();
             let filled = count(Status::Filled);
             SectionEntry {
                 name: s.text.clone(),
                 level: s.level,
-                required: !s.optional,
+                required: spec.is_required(si),
                 fill_rate: if n == 0 {
                     0.0
                 } else {

@@ -3,8 +3,8 @@
 
 use super::{setups_for, CommonArgs};
 use crate::audit::{self, history, ImpactCard};
-use crate::check::{check_one, collect_inputs, DiskOracle, Input};
-use crate::rules::{check_card, map_card, LinkOracle, NoOracle};
+use crate::check::{check_one, collect_inputs, disk_oracle, Input};
+use crate::rules::{check_card, map_card};
 use crate::template::Spec;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -96,16 +96,14 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     });
     let columns = audit::columns(&setups.list[hub].spec);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let (threads, window) = crate::check::workers();
     let mut cards = Vec::with_capacity(jobs.len());
     let mut impacts = Vec::new();
     let setups_ref: &[crate::check::Setup] = &setups.list;
     crate::in_order::in_order(
         &jobs,
         threads,
-        threads * 16,
+        window,
         |j| {
             let setup = &setups_ref[j.setup];
             let c = check_one(setup, &j.input, true)?;
@@ -133,10 +131,7 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
             );
             let impact = match (&new_spec, &c.source) {
                 (Some(spec), Some(text)) => {
-                    let oracle: Box<dyn LinkOracle> = match &c.links_root {
-                        Some(r) => Box::new(DiskOracle { root: r.clone() }),
-                        None => Box::new(NoOracle),
-                    };
+                    let oracle = disk_oracle(c.links_root.as_deref());
                     let mut under_new =
                         check_card(spec, &setup.cfg, &c.rule_path, text, oracle.as_ref()).findings;
                     let shown: std::sync::Arc<str> = c.shown.as_str().into();
@@ -267,24 +262,7 @@ fn relative(from: &Path, to: &Path) -> String {
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = vec!["..".into(); a.len() - common];
     parts.extend(b[common..].iter().cloned());
-    parts
-        .iter()
-        .map(|p| percent(p))
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// A path segment as a URL segment.
-fn percent(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::uri_path(&parts.join("/"))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::client::Api;
 use super::event::PullRequestRef;
 use super::pr::{blob, TreeOracle};
 use super::settings::{self, Settings, SettingsSource};
-use crate::audit::change::{self, Side, MAX_IMPACT_CARDS};
+use crate::audit::change::{self, Side};
 use crate::check::Globs;
 use futures::StreamExt;
 
@@ -43,9 +43,9 @@ pub async fn of_settings(
         .cloned()
         .collect();
     cards.sort();
-    if cards.len() > MAX_IMPACT_CARDS {
-        let changed = template_file_changed || head.template_path != base.template_path;
-        return change::too_many(cards.len(), &change::hint(&head_side, changed));
+    if let Some(line) = change::over_cap(&base_side, &head_side, template_file_changed, cards.len())
+    {
+        return line;
     }
     let read: Vec<(String, Option<Vec<u8>>)> = futures::stream::iter(cards)
         .map(|(path, sha)| async move {

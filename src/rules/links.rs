@@ -160,7 +160,7 @@ fn anchor(
     if anchors.contains(frag) {
         return;
     }
-    let decoded = percent_decode(frag).to_lowercase();
+    let decoded = crate::text::percent_decode(frag).to_lowercase();
     let decoded = decoded
         .strip_prefix("user-content-")
         .unwrap_or(&decoded)
@@ -280,7 +280,7 @@ fn relative(
     if path_part.is_empty() {
         return;
     }
-    let decoded = percent_decode(path_part);
+    let decoded = crate::text::percent_decode(path_part);
     let what = if is_image { "image" } else { "link" };
     let resolved = match resolve(ctx.path, &decoded) {
         Some(p) => p,
@@ -348,27 +348,6 @@ pub fn resolve(card_path: &str, target: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

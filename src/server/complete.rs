@@ -3,7 +3,7 @@
 //! the sections the card lacks.
 
 use super::features::{card_map, checker_lines, open, param};
-use super::{Encoding, Server};
+use super::Server;
 use crate::rules::Status;
 use anyhow::Result;
 use lsp_types::{
@@ -82,20 +82,11 @@ pub(super) fn completion(s: &mut Server, params: Value) -> Result<Value> {
         let Some((si, _)) = map.headings[h].section else {
             return Ok(Value::Null);
         };
+        let from: u32 = line[..star].chars().map(|c| s.enc.units(c)).sum();
         for (k, f) in spec.sections[si].fields.iter().enumerate() {
             if map.sections[si].fields[k].is_some() {
                 continue;
             }
-            let from = o.doc.line(l)[..star]
-                .chars()
-                .map(|c| {
-                    if s.enc == Encoding::Utf8 {
-                        c.len_utf8()
-                    } else {
-                        c.len_utf16()
-                    }
-                })
-                .sum::<usize>();
             let line_from_star = f.line.trim_start();
             let line_from_star = line_from_star
                 .find("**")
@@ -107,7 +98,7 @@ pub(super) fn completion(s: &mut Server, params: Value) -> Result<Value> {
                 sort_text: Some(format!("{k:04}")),
                 filter_text: Some(format!("**{}", f.label)),
                 text_edit: Some(lsp_types::CompletionTextEdit::Edit(TextEdit::new(
-                    Range::new(Position::new(pos.line, from as u32), whole_line.end),
+                    Range::new(Position::new(pos.line, from), whole_line.end),
                     line_from_star.to_string(),
                 ))),
                 ..Default::default()
@@ -118,17 +109,7 @@ pub(super) fn completion(s: &mut Server, params: Value) -> Result<Value> {
         if typed.contains([')', ' ']) {
             return Ok(Value::Null);
         }
-        let from = pos.character
-            - typed
-                .chars()
-                .map(|c| {
-                    if s.enc == Encoding::Utf8 {
-                        c.len_utf8() as u32
-                    } else {
-                        c.len_utf16() as u32
-                    }
-                })
-                .sum::<u32>();
+        let from = pos.character - typed.chars().map(|c| s.enc.units(c)).sum::<u32>();
         for (k, h) in map.headings.iter().enumerate() {
             items.push(CompletionItem {
                 label: h.slug.clone(),

@@ -12,7 +12,8 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    fn units(self, c: char) -> u32 {
+    /// The code units of one character.
+    pub fn units(self, c: char) -> u32 {
         match self {
             Encoding::Utf8 => c.len_utf8() as u32,
             Encoding::Utf16 => c.len_utf16() as u32,
@@ -26,6 +27,8 @@ pub struct Document {
     pub version: i32,
     /// Byte offset where each line starts.
     starts: Vec<usize>,
+    /// Most lines end with CRLF: inserted lines do too.
+    crlf: bool,
 }
 
 impl Document {
@@ -34,6 +37,7 @@ impl Document {
             text,
             version,
             starts: Vec::new(),
+            crlf: false,
         };
         d.index();
         d
@@ -62,8 +66,7 @@ impl Document {
 
     /// The line ending most lines use, for inserted text.
     pub fn ending(&self) -> &'static str {
-        let crlf = self.text.matches("\r\n").count();
-        if crlf * 2 > self.starts.len().saturating_sub(1) {
+        if self.crlf {
             "\r\n"
         } else {
             "\n"

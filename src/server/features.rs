@@ -3,9 +3,9 @@
 //! instructions). Completion and the outline are in `complete`.
 
 use super::{Document, Encoding, Open, Server};
-use crate::check::DiskOracle;
+use crate::check::disk_oracle;
 use crate::finding::{Edit, Finding, Severity};
-use crate::rules::{map_card, rule_info, CardMap, LinkOracle, NoOracle};
+use crate::rules::{map_card, rule_info, CardMap};
 use anyhow::{anyhow, Context, Result};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, DiagnosticSeverity, Hover,
@@ -201,10 +201,7 @@ pub(super) fn code_actions(s: &mut Server, params: Value) -> Result<Value> {
     if wants(&CodeActionKind::SOURCE_FIX_ALL) {
         if let Some((text, setup)) = card_text(s, o) {
             let st = &s.setups.list[setup];
-            let oracle: Box<dyn LinkOracle> = match &o.judged.root {
-                Some(r) => Box::new(DiskOracle { root: r.clone() }),
-                None => Box::new(NoOracle),
-            };
+            let oracle = disk_oracle(o.judged.root.as_deref());
             let fixed = crate::fix::fix_text(
                 &st.spec,
                 &st.cfg,

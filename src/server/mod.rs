@@ -13,10 +13,10 @@ mod transport;
 
 pub use document::{Document, Encoding};
 
-use crate::check::{display_path, DiskOracle, Setups};
+use crate::check::{disk_oracle, display_path, links_base, Setups};
 use crate::config::DEFAULT_CONFIG_NAME;
 use crate::finding::Finding;
-use crate::rules::{check_card_bytes, LinkOracle, NoOracle};
+use crate::rules::check_card_bytes;
 use anyhow::Result;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
@@ -404,20 +404,10 @@ impl Server<'_> {
         let s = &self.setups.list[setup];
         let (rule_path, root, is_card) = match &path {
             Some(p) => {
-                let repo = display_path(p, &s.root);
-                let outside = repo.starts_with('/') || repo.starts_with("..");
-                if outside {
-                    let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                    let glob_path = name.clone().unwrap_or_default();
-                    (
-                        name.unwrap_or_default(),
-                        p.parent().map(Path::to_path_buf),
-                        s.globs.matches(&glob_path),
-                    )
-                } else {
-                    let card = s.globs.matches(&repo);
-                    (repo, Some(s.root.clone()), card)
-                }
+                // As `check` names a card outside the root: by its file name.
+                let (links_root, rule_path, _) = links_base(p, &display_path(p, &s.root), &s.root);
+                let card = s.globs.matches(&rule_path);
+                (rule_path, Some(links_root), card)
             }
             // An unsaved buffer (`untitled:`): checked as `check -` checks stdin.
             None => ("-".to_string(), None, true),
@@ -430,10 +420,7 @@ impl Server<'_> {
                 findings: Vec::new(),
             };
         }
-        let oracle: Box<dyn LinkOracle> = match &root {
-            Some(r) => Box::new(DiskOracle { root: r.clone() }),
-            None => Box::new(NoOracle),
-        };
+        let oracle = disk_oracle(root.as_deref());
         let findings = check_card_bytes(
             &s.spec,
             &s.cfg,
@@ -515,22 +502,7 @@ pub(crate) fn uri_path(uri: &str) -> Option<PathBuf> {
     let rest = uri.strip_prefix("file://")?;
     // `file:///path` (empty host) or `file://localhost/path`.
     let rest = rest.strip_prefix("localhost").unwrap_or(rest);
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    let s = String::from_utf8(out).ok()?;
+    let s = crate::text::percent_decode(rest);
     // `file:///C:/…` on Windows: the drive letter starts the path.
     let b = s.as_bytes();
     if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' && cfg!(windows) {

@@ -27,6 +27,29 @@ pub fn percent_encode(text: &str, keep: &[u8]) -> String {
     out
 }
 
+/// Undoes `%XX` escapes (a `%` not followed by two hex digits stays as it is);
+/// bytes that are not UTF-8 come back as U+FFFD.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Shortens text for a message, on a character boundary.
 pub fn ellipsize(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
