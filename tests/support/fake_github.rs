@@ -549,7 +549,7 @@ impl Fake {
                 }
             }
             (Method::GET, ["contents", ..]) => {
-                let file_path = percent_decode(&parts[1..].join("/"));
+                let file_path = modelcard_review::text::percent_decode(&parts[1..].join("/"));
                 let git_ref = q.get("ref").cloned().unwrap_or_default();
                 let at_base = (git_ref == self.base_sha)
                     .then(|| {
@@ -699,7 +699,10 @@ impl Fake {
             }
             (Method::GET, ["pulls"]) => {
                 // `head=owner:branch`, as GitHub filters it.
-                let head = q.get("head").map(|h| percent_decode(h)).unwrap_or_default();
+                let head = q
+                    .get("head")
+                    .map(|h| modelcard_review::text::percent_decode(h))
+                    .unwrap_or_default();
                 let owner = self.head_repo.split('/').next().unwrap_or("");
                 let want = format!("{owner}:{}", self.head_ref);
                 let state = q.get("state").cloned().unwrap_or_else(|| "open".into());
@@ -981,25 +984,4 @@ pub async fn start(fake: Fake) -> (String, Shared) {
         return (proxy, state);
     }
     (url, state)
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && b[i + 1].is_ascii_hexdigit()
-            && b[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
