@@ -22,22 +22,20 @@ pub struct DiskOracle {
     pub root: PathBuf,
 }
 
-/// Metadata files are small; a larger one is not read.
-const MAX_METADATA_BYTES: u64 = 1024 * 1024;
-
 impl LinkOracle for DiskOracle {
     fn exists(&self, path: &str) -> Option<bool> {
         Some(self.root.join(path).exists())
     }
 
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
+    fn read(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
         let p = self.root.join(path);
-        // Never followed outside the repository, as for cards.
+        // Never followed: a hub's metadata is a file of its own, as git stores it.
         let meta = std::fs::symlink_metadata(&p).ok()?;
-        if !meta.is_file() || meta.len() > MAX_METADATA_BYTES {
-            return None;
+        if !meta.is_file() {
+            return Some(Err(crate::files::not_regular(&meta)));
         }
-        std::fs::read(p).ok()
+        // The rule refuses a file over the limit: one byte past it is enough to tell.
+        Some(crate::files::read_capped(&p, crate::yaml::MAX_BYTES).map_err(|e| e.to_string()))
     }
 }
 
@@ -372,33 +370,58 @@ pub fn display_path(p: &Path, root: &Path) -> String {
     }
 }
 
-/// Reads a card, refusing symlinks that lead outside the repository root and
-/// reading at most one byte past the size limit.
+/// Reads a card, refusing symlinks that lead outside the repository root or nowhere,
+/// anything but a regular file (a named pipe would never end the run), and reading
+/// at most one byte past the size limit. A file that cannot be read is refused with
+/// words for its `unreadable-file` finding, so the run goes on to the other cards.
 pub fn read_card(disk: &Path, root: &Path, limit: usize) -> Result<ReadOutcome> {
     let meta = std::fs::symlink_metadata(disk)
         .with_context(|| format!("cannot read {}", disk.display()))?;
     if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(disk)
-            .with_context(|| format!("cannot resolve symlink {}", disk.display()))?;
+        let target = match std::fs::canonicalize(disk) {
+            Ok(t) => t,
+            Err(e) => {
+                return Ok(ReadOutcome::Refused(
+                    format!(
+                        "This file is a symbolic link that leads to no file ({}), so it was not read. Replace the link with the card itself.",
+                        crate::text::code(&e.to_string())
+                    ),
+                    "symlink",
+                ))
+            }
+        };
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         if !target.starts_with(&root) {
-            return Ok(ReadOutcome::Refused(format!(
-                "This file is a symbolic link to {}, outside the repository, so it was not read. Replace the link with the card itself.",
-                target.display()
-            )));
+            return Ok(ReadOutcome::Refused(
+                format!(
+                    "This file is a symbolic link to {}, outside the repository, so it was not read. Replace the link with the card itself.",
+                    crate::text::code(&target.display().to_string())
+                ),
+                "symlink",
+            ));
         }
     }
-    let f = std::fs::File::open(disk).with_context(|| format!("cannot open {}", disk.display()))?;
-    let mut buf = Vec::new();
-    f.take(limit as u64 + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {}", disk.display()))?;
-    Ok(ReadOutcome::Bytes(buf))
+    match crate::files::read_capped(disk, limit) {
+        Ok(bytes) => Ok(ReadOutcome::Bytes(bytes)),
+        Err(crate::files::FileError::NotRegular(_, kind)) => Ok(ReadOutcome::Refused(
+            format!("This is {kind}, not a regular file, so it was not read. A card is a Markdown file."),
+            "not a file",
+        )),
+        Err(crate::files::FileError::Io(_, e)) => Ok(ReadOutcome::Refused(
+            format!(
+                "This file could not be read ({}).",
+                crate::text::code(&e.to_string())
+            ),
+            "io",
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub enum ReadOutcome {
     Bytes(Vec<u8>),
-    Refused(String),
+    /// Not read: why, in words for the finding, and the finding's subject.
+    Refused(String, &'static str),
 }
 
 pub struct CheckSummary {
@@ -498,7 +521,9 @@ pub fn check_one(setup: &Setup, input: &Input, keep_source: bool) -> Result<Chec
                 )
             }
         },
-        ReadOutcome::Refused(why) => (unreadable(cfg, &rule_path, why.clone(), "symlink"), 0, None),
+        ReadOutcome::Refused(why, subject) => {
+            (unreadable(cfg, &rule_path, why.clone(), subject), 0, None)
+        }
     };
     let shown_path: std::sync::Arc<str> = shown.as_str().into();
     for f in &mut findings {

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_CONFIG_NAME: &str = ".modelcard-review.toml";
 pub const DEFAULT_MAX_FILE_SIZE: usize = 1024 * 1024;
+/// A config is a few dozen lines; anything far larger is not one.
+pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
 /// Inline comments one review run posts at most; the rest go to the summary.
 pub const DEFAULT_MAX_COMMENTS: usize = 30;
 /// README files that are not model cards when no `paths` is configured: the
@@ -99,7 +101,7 @@ impl Default for Config {
 impl Config {
     /// Reads a config file; relative paths inside it are taken from its folder.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::files::read_text(path, MAX_CONFIG_BYTES)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         Config::parse(&text, base)

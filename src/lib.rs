@@ -23,6 +23,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod files;
 pub mod finding;
 pub mod fix;
 pub mod git;
@@ -42,6 +43,7 @@ pub mod server;
 pub mod template;
 pub mod text;
 pub mod words;
+pub mod yaml;
 
 /// `println!` that hands a write error (a closed pipe: `| head`) back to the caller
 /// instead of panicking; `main` ends quietly on a broken pipe, as ripgrep does.

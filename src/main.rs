@@ -29,7 +29,12 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) if is_broken_pipe(&e) => std::process::exit(0),
         Err(e) => {
-            eprintln!("modelcard-review: error: {e:#}");
+            // A path or a template's words may carry escapes: shown, not obeyed.
+            let e = format!("{e:#}");
+            eprintln!(
+                "modelcard-review: error: {}",
+                modelcard_review::text::inert(&e)
+            );
             std::process::exit(2);
         }
     }

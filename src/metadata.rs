@@ -4,7 +4,7 @@
 //! documentation), and the normalising that lets the two be compared: SPDX ids,
 //! DOIs, repository URLs, people's names. Pure: the bytes come from the caller.
 
-use yaml_rust2::{Yaml, YamlLoader};
+use crate::yaml::Yaml;
 
 /// The metadata files a card's folder may hold, in the order they are looked for.
 pub const METADATA_FILES: &[&str] = &["rdf.yaml", "bioimageio.yaml"];
@@ -49,17 +49,9 @@ pub struct Unreadable {
 /// in words for a message (with YAML's line), when it is not valid YAML or not a
 /// mapping. Shared by `new`, which fills a card from it, and the metadata rules.
 pub fn load(text: &str) -> Result<Option<Yaml>, String> {
-    let mut docs = YamlLoader::load_from_str(text).map_err(|e| {
-        format!(
-            "it is not valid YAML: {} (line {})",
-            e.info(),
-            e.marker().line() + usize::from(e.marker().line() == 0)
-        )
-    })?;
-    if docs.is_empty() {
+    let Some(doc) = crate::yaml::load_first(text).map_err(|r| r.explain())? else {
         return Ok(None);
-    }
-    let doc = docs.swap_remove(0);
+    };
     if doc.as_hash().is_none() {
         return Err(format!(
             "it is {}, not a mapping of keys such as `name:`, `authors:` and `license:`",
@@ -84,6 +76,43 @@ pub fn text_of(y: &Yaml) -> Option<String> {
     }
 }
 
+/// One entry of `authors:` as the person's name: a mapping's `name:` or the entry
+/// itself, without bioimage.io's `;@github-user` suffix (`Constantin Pape;@bioimage-io`).
+pub fn author_name(entry: &Yaml) -> Option<String> {
+    let n = text_of(&entry["name"]).or_else(|| text_of(entry))?;
+    let n = n.split(';').next().unwrap_or(&n).trim();
+    (!n.is_empty()).then(|| n.to_string())
+}
+
+/// Reads a metadata file's bytes: UTF-8 (a BOM dropped) within `yaml::MAX_BYTES`,
+/// else unreadable, never read lossily (`Tom\u{fffd}s` would then mismatch the card).
+pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Metadata, Unreadable> {
+    let fail = |why: String| Unreadable {
+        source: source.to_string(),
+        why,
+    };
+    if bytes.len() > crate::yaml::MAX_BYTES {
+        return Err(fail(
+            crate::yaml::Refused::TooLarge { bytes: bytes.len() }.explain(),
+        ));
+    }
+    read(source, utf8(bytes).map_err(fail)?)
+}
+
+/// A metadata file's bytes as text: UTF-8, a BOM dropped; else why not, with the
+/// line of the first bad byte.
+pub fn utf8(bytes: &[u8]) -> Result<&str, String> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        format!("it is not UTF-8 text (line {line}); save it as UTF-8, as YAML requires")
+    })
+}
+
 /// Reads a metadata file's text (`source` names it in messages).
 pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
     let fail = |why: String| Unreadable {
@@ -95,15 +124,7 @@ pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
         .ok_or_else(|| fail("it is empty".into()))?;
     let authors = doc["authors"]
         .as_vec()
-        .map(|people| {
-            people
-                .iter()
-                .filter_map(|p| text_of(&p["name"]).or_else(|| text_of(p)))
-                // bioimage.io writes `Name;@github-user`: the name is before the `;`.
-                .map(|n| n.split(';').next().unwrap_or(&n).trim().to_string())
-                .filter(|n| !n.is_empty())
-                .collect()
-        })
+        .map(|people| people.iter().filter_map(author_name).collect())
         .unwrap_or_default();
     let mut dois = Vec::new();
     for c in doc["cite"].as_vec().map(Vec::as_slice).unwrap_or_default() {
@@ -152,6 +173,10 @@ pub fn front_matter(card: &str) -> Option<Result<Metadata, Unreadable>> {
         .collect::<Vec<_>>()
         .join("\n");
     if text.contains("{{") || text.contains("{%") {
+        return None;
+    }
+    // Front matter of comments only is valid YAML that states nothing.
+    if matches!(crate::yaml::load_first(&text), Ok(None | Some(Yaml::Null))) {
         return None;
     }
     Some(read("the front matter", &text).map_err(|mut u| {
@@ -306,6 +331,18 @@ pub fn repo_key(url: &str) -> String {
     u.trim_end_matches('/').to_lowercase()
 }
 
+/// Whether two repository URLs name the same repository, or one a folder in the
+/// other (`…/tree/master/unet` in the repository the card links).
+pub fn same_repository(a: &str, b: &str) -> bool {
+    let (a, b) = (repo_key(a), repo_key(b));
+    let within = |inner: &str, outer: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with("/tree/") || rest.starts_with("/blob/"))
+    };
+    a == b || within(&a, &b) || within(&b, &a)
+}
+
 /// The first http(s) URL in a text (a Markdown link's target or a bare one).
 pub fn url_in(text: &str) -> Option<&str> {
     let at = text.find("https://").or_else(|| text.find("http://"))?;
@@ -316,32 +353,88 @@ pub fn url_in(text: &str) -> Option<&str> {
     Some(url[..end].trim_end_matches(['.', ',', ';']))
 }
 
-/// A person's name as compared: lower-case words, titles (`Dr.`, `Prof.`) and
-/// initials' dots dropped.
+/// A person's name as compared: lower-case words without accents (`ü`, `ue` and `u`
+/// alike, as German transliterates), titles (`Dr.`, `Prof.`) and initials' dots
+/// dropped.
 pub fn name_words(name: &str) -> Vec<String> {
     const TITLES: &[&str] = &["dr", "prof", "professor", "mr", "mrs", "ms", "phd"];
     name.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
-        .map(str::to_lowercase)
+        .map(fold_name)
         .filter(|w| !w.is_empty() && !TITLES.contains(&w.as_str()))
         .collect()
 }
 
-/// Whether `text` names the person: every word of the name appears in it, in order,
-/// as words.
+/// A name as one key (for comparing two metadata files' author lists).
+pub fn person_key(name: &str) -> String {
+    name_words(name).join(" ")
+}
+
+/// One word of a name, lower-case, its letters without accents, `ae`/`oe`/`ue`
+/// read as the umlaut they transliterate.
+fn fold_name(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
+            'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => out.push('c'),
+            'ď' | 'đ' => out.push('d'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => out.push('e'),
+            'ğ' | 'ģ' => out.push('g'),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => out.push('i'),
+            'ķ' => out.push('k'),
+            'ĺ' | 'ļ' | 'ľ' | 'ł' => out.push('l'),
+            'ñ' | 'ń' | 'ņ' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => out.push('o'),
+            'ŕ' | 'ř' => out.push('r'),
+            'ś' | 'š' | 'ş' | 'ș' => out.push('s'),
+            'ß' => out.push_str("ss"),
+            'ť' | 'ţ' | 'ț' => out.push('t'),
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ź' | 'ż' | 'ž' => out.push('z'),
+            'æ' => out.push('a'),
+            'œ' => out.push('o'),
+            c => out.push(c),
+        }
+    }
+    // `Beuttenmueller` is how `Beuttenmüller` is written without the umlaut.
+    out.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+}
+
+/// Two words of names that may be the same: equal, or one an initial of the other.
+fn same_name_word(a: &str, b: &str) -> bool {
+    a == b
+        || (a.chars().count() == 1 && b.starts_with(a))
+        || (b.chars().count() == 1 && a.starts_with(b))
+}
+
+/// Whether `text` names the person: their first and last names appear in it in
+/// order, close together, as words or initials (`E. Gómez-de-Mariscal` names
+/// `Estibaliz Gómez-de-Mariscal`); middle names may be left out. Case and accents do
+/// not count (`Maska` names `Maška`).
 pub fn names_person(text: &str, person: &str) -> bool {
     let words = name_words(text);
     let want = name_words(person);
-    if want.is_empty() {
+    let Some((first, rest)) = want.split_first() else {
         return true;
-    }
-    let mut from = 0;
-    for w in &want {
-        match words[from..].iter().position(|x| x == w) {
-            Some(i) => from += i + 1,
-            None => return false,
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return words.iter().any(|w| w == first);
+    };
+    // A surname is written out: an initial alone names nobody.
+    (0..words.len()).any(|i| {
+        if !same_name_word(first, &words[i]) {
+            return false;
         }
-    }
-    true
+        let mut at = i + 1;
+        for m in middle {
+            if words.get(at).is_some_and(|w| same_name_word(m, w)) {
+                at += 1;
+            }
+        }
+        words.get(at) == Some(last)
+            || (words.get(at + 1) == Some(last) && words[at].chars().count() == 1)
+    })
 }
 
 #[cfg(test)]
@@ -397,9 +490,38 @@ mod tests {
             repo_key("http://www.github.com/org/repo/"),
             "github.com/org/repo"
         );
+        assert!(same_repository(
+            "https://github.com/o/r",
+            "https://github.com/o/r/tree/master/unet"
+        ));
+        assert!(!same_repository(
+            "https://github.com/o/r",
+            "https://github.com/o/r2"
+        ));
+        assert!(!same_repository(
+            "https://github.com/o/r",
+            "https://github.com/o/rx/tree/master/unet"
+        ));
         assert!(names_person("Dr. Jane Doe (EMBL), John Smith", "Jane Doe"));
         assert!(names_person("Jane Doe and J. Smith", "Prof. Jane Doe"));
         assert!(!names_person("Jane Doe", "John Smith"));
+        // Initials, accents, German transliteration, middle names left out.
+        assert!(names_person(
+            "E. Gómez-de-Mariscal, C. García-López-de-Haro",
+            "Estibaliz Gómez-de-Mariscal"
+        ));
+        assert!(names_person(
+            "Estibaliz Gomez-de-Mariscal",
+            "Estibaliz Gómez-de-Mariscal"
+        ));
+        assert!(names_person("Martin Maska", "Martin Maška"));
+        assert!(names_person("Fynn Beuttenmueller", "Fynn Beuttenmüller"));
+        assert!(names_person("Fynn Beuttenmuller", "Fynn Beuttenmüller"));
+        assert!(names_person("Constantin Pape", "Constantin M. Pape"));
+        assert!(names_person("C. Pape (EMBL)", "Constantin Pape"));
+        // An initial that fits is not enough when the surname is someone else's.
+        assert!(!names_person("J. Smith and A. Doe", "Jane Doe"));
+        assert!(!names_person("Jane Smith", "Jane Doe"));
     }
 
     #[test]
@@ -437,5 +559,7 @@ mod tests {
             vec!["models/x/rdf.yaml", "models/x/bioimageio.yaml"]
         );
         assert!(front_matter("---\nlicense: {{ license }}\n---\n").is_none());
+        // Comments only: nothing is stated, nothing is wrong.
+        assert!(front_matter("---\n# filled in later\n---\n# M\n").is_none());
     }
 }

@@ -37,7 +37,7 @@ pub fn read_rdf(text: &str, fields: &[(String, String)]) -> Result<ModelFacts> {
                 people
                     .iter()
                     .filter_map(|p| {
-                        let name = text_of(&p["name"]).or_else(|| text_of(p))?;
+                        let name = crate::metadata::author_name(p)?;
                         Some(match text_of(&p["affiliation"]) {
                             Some(a) => format!("{name} ({a})"),
                             None => name,

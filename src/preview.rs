@@ -28,9 +28,14 @@ const WHOLE: usize = u32::MAX as usize;
 impl Repo {
     /// A file at a commit, or None when the commit has no such file.
     fn show(&self, commit: &str, path: &str) -> Option<Vec<u8>> {
+        self.show_capped(commit, path, WHOLE)
+    }
+
+    /// At most `limit` + 1 bytes of it.
+    fn show_capped(&self, commit: &str, path: &str, limit: usize) -> Option<Vec<u8>> {
         self.blobs
             .borrow_mut()
-            .read(&format!("{commit}:{path}"), WHOLE)
+            .read(&format!("{commit}:{path}"), limit)
             .ok()
             .flatten()
     }
@@ -47,11 +52,13 @@ impl LinkOracle for TreeOracle<'_> {
         self.tree.exists(path)
     }
 
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.tree
+    fn read(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+        let bytes = self
+            .tree
             .has_file(path)
-            .then(|| self.repo.show("HEAD", path))
-            .flatten()
+            .then(|| self.repo.show_capped("HEAD", path, crate::yaml::MAX_BYTES))
+            .flatten()?;
+        Some(Ok(bytes))
     }
 }
 
@@ -86,9 +93,9 @@ fn settings_at(
     let spec = match &template {
         Some(t) => {
             let bytes = repo
-                .show(base, t)
+                .show_capped(base, t, crate::template::MAX_TEMPLATE_BYTES)
                 .with_context(|| format!("template {t}: no such file at the base ({short})"))?;
-            let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
+            let text = crate::card::decode(&bytes, crate::template::MAX_TEMPLATE_BYTES)
                 .map_err(|e| anyhow::anyhow!("template {t}: {}", e.explain()))?;
             Spec::from_markdown(text, t, &cfg)?
         }
@@ -286,11 +293,15 @@ pub fn run(base_ref: &str, source: &Source, overrides: &Overrides) -> Result<i32
             None => c.line.to_string(),
         };
         let body = c.body.split("<sub>").next().unwrap_or("").trim_end();
-        crate::outln!("\n{}:{lines}\n{}", c.path, indent(body));
+        crate::outln!(
+            "\n{}:{lines}\n{}",
+            crate::text::inert(&c.path),
+            crate::text::inert(&indent(body))
+        );
     }
     crate::outln!(
         "\n--- The summary comment (and the check's text):\n\n{}",
-        markdown::summary(&plan, &[], &[], markdown::COMMENT_LIMIT)
+        crate::text::inert(&markdown::summary(&plan, &[], &[], markdown::COMMENT_LIMIT))
     );
     crate::outln!(
         "--- The check `modelcard-review` would conclude: {}",

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 /// The hub's template, embedded as the default.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/ri-scale-model-card.md");
 pub const DEFAULT_TEMPLATE_NAME: &str = "RI-SCALE Model Hub template (built in)";
+/// A template is a page of Markdown; the limit only stops what is not one.
+pub const MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct SectionSpec {

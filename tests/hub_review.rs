@@ -820,6 +820,73 @@ async fn a_changed_rdf_yaml_alone_brings_its_card_into_the_review() {
     assert_eq!(check_conclusion(&s), "failure");
 }
 
+/// 458 bytes of YAML that name 387 million values: the bot reads them within its
+/// limits, says so, and reviews the card (issue #31: this took the runner down).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_bomb_in_rdf_yaml_is_one_finding_not_a_dead_runner() {
+    let mut bomb = String::from("name: NucleiSeg U-Net\na0: &a0 [lol]\n");
+    for i in 1..=9 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(",");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.head_files.push((CARD.into(), good().into_bytes()));
+    fake.files.push(file(
+        "models/nuclei/rdf.yaml",
+        "modified",
+        Some("name: NucleiSeg U-Net\nlicense: MIT\n"),
+        Some(&bomb),
+    ));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[NO_PATHS_INPUT],
+        &["review"],
+    )
+    .await;
+    assert!(matches!(r.code, 0 | 1), "{}", r.stderr);
+    let summary = summary_comment(&s);
+    assert!(summary.contains("`metadata-unreadable`"), "{summary}");
+    assert!(summary.contains("aliases"), "{summary}");
+}
+
+/// An rdf.yaml listing 40,000 authors the card does not name: one inline comment
+/// that names some and counts the rest, under GitHub's 65,536 characters (the fake
+/// answers a longer body with GitHub's 422).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_thousand_authors_make_a_comment_github_accepts() {
+    let mut rdf = String::from("name: NucleiSeg U-Net\nlicense: MIT\nauthors:\n");
+    for i in 0..40_000 {
+        rdf.push_str(&format!("  - name: P{i} S{i}\n"));
+    }
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(CARD, "added", None, Some(&good())));
+    fake.files
+        .push(file("models/nuclei/rdf.yaml", "added", None, Some(&rdf)));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[NO_PATHS_INPUT],
+        &["review"],
+    )
+    .await;
+    assert!(matches!(r.code, 0 | 1), "{}", r.stderr);
+    let f = s.lock().unwrap();
+    let comment = f
+        .review_comments
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .find(|b| b.contains("`metadata-mismatch`"))
+        .unwrap_or_else(|| panic!("no inline authors comment: {:?}", f.review_comments));
+    assert!(comment.chars().count() < 65_536, "{}", comment.len());
+    assert!(comment.contains("and 39990 more"), "{comment}");
+    assert!(f.log.iter().all(|l| l.status != 422), "a body was refused");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn above_200_cards_the_impact_line_points_to_the_audit() {
     let t = template();

@@ -29,13 +29,19 @@ documentation: ./README.md
 
 /// Findings of the metadata rules, as (rule, line, message).
 fn metadata_findings(card: &str, files: &[(&str, &str)]) -> Vec<(String, u64, String)> {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    findings_with_files(card, &files)
+}
+
+/// The same, the files given as bytes.
+fn findings_with_files(card: &str, files: &[(&str, &[u8])]) -> Vec<(String, u64, String)> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let m = dir.path().join("models/nuclei");
     std::fs::create_dir_all(&m).unwrap();
     std::fs::write(m.join("README.md"), card).unwrap();
-    for (name, text) in files {
-        std::fs::write(m.join(name), text).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(m.join(name), bytes).unwrap();
     }
     let o = Command::new(env!("CARGO_BIN_EXE_modelcard-review"))
         .current_dir(dir.path())
@@ -239,5 +245,113 @@ fn a_real_bioimage_io_description_against_its_card() {
         f[0].2.contains("`bioimageio.yaml`") && f[0].2.contains("`MIT`"),
         "{}",
         f[0].2
+    );
+}
+
+/// Names as real cards write them: initials, no accents, German transliteration; a
+/// repository given at its root where `git_repo` is a folder in it.
+#[test]
+fn names_and_repositories_as_people_write_them_agree() {
+    let c = card();
+    let rdf = AGREEING
+        .replace("Dr. Lena Fischer", "Lena Müller-Fischer")
+        .replace("Tomás Ruiz", "Tomás Ruiz-Gómez")
+        .replace(
+            "git_repo: https://github.com/example-lab/nucleiseg.git",
+            "git_repo: https://github.com/example-lab/nucleiseg/tree/master/unet",
+        );
+    for developed in [
+        "L. Mueller-Fischer, T. Ruiz-Gomez (Heidelberg University)",
+        "Lena Muller-Fischer and Tomas Ruiz-Gomez",
+        "LENA MÜLLER-FISCHER, Tomás Ruiz-Gómez",
+    ] {
+        let card = c.replace(
+            "Lena Fischer, Tomás Ruiz (Image Analysis Core, Heidelberg University)",
+            developed,
+        );
+        assert_eq!(
+            metadata_findings(&card, &[("rdf.yaml", &rdf)]),
+            vec![],
+            "{developed}"
+        );
+    }
+    // Someone else with the same initial is still someone else.
+    let card = c.replace(
+        "Lena Fischer, Tomás Ruiz (Image Analysis Core, Heidelberg University)",
+        "L. Schmidt, T. Ruiz-Gomez",
+    );
+    let f = metadata_findings(&card, &[("rdf.yaml", &rdf)]);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].2.contains("`Lena Müller-Fischer`"), "{}", f[0].2);
+}
+
+#[test]
+fn both_metadata_files_are_read_and_their_disagreement_reported() {
+    let c = card();
+    let other = AGREEING.replace("license: MIT", "license: CC-BY-4.0");
+    let f = metadata_findings(&c, &[("rdf.yaml", AGREEING), ("bioimageio.yaml", &other)]);
+    // The card disagrees with bioimageio.yaml, and the two files disagree.
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert!(f.iter().any(|x| x.2.contains("`bioimageio.yaml`")
+        && x.2.contains("`CC-BY-4.0`")
+        && x.1 == line_of(&c, "- **License:**")));
+    assert!(f
+        .iter()
+        .any(|x| x.2.contains("`rdf.yaml` and `bioimageio.yaml`")
+            && x.2.contains("license (`MIT` / `CC-BY-4.0`)")));
+    assert_eq!(
+        metadata_findings(&c, &[("rdf.yaml", AGREEING), ("bioimageio.yaml", AGREEING)]),
+        vec![]
+    );
+}
+
+#[test]
+fn non_utf8_or_oversized_metadata_is_unreadable_not_guessed() {
+    let c = card();
+    let latin1: Vec<u8> = AGREEING
+        .chars()
+        .map(|ch| u8::try_from(u32::from(ch)).unwrap())
+        .collect();
+    assert!(String::from_utf8_lossy(&latin1).contains('\u{fffd}'));
+    let f = findings_with_files(&c, &[("rdf.yaml", &latin1)]);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].0, "metadata-unreadable");
+    assert!(
+        f[0].2.contains("not UTF-8") && f[0].2.contains("line 7"),
+        "{}",
+        f[0].2
+    );
+    // Padded past the limit to hide a license mismatch: refused, and said.
+    let padded = format!(
+        "{}\n#{}\n",
+        AGREEING.replace("license: MIT", "license: GPL-3.0"),
+        "x".repeat(1024 * 1024)
+    );
+    let f = metadata_findings(&c, &[("rdf.yaml", &padded)]);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].0, "metadata-unreadable");
+    assert!(f[0].2.contains("larger than 1 MiB"), "{}", f[0].2);
+}
+
+#[test]
+fn every_cited_doi_is_named_and_a_stub_title_is_compared() {
+    let c = card();
+    let rdf = AGREEING.replace(
+        "    doi: 10.1234/NucleiSeg.2025\n",
+        "    doi: 10.1234/first.2024\n  - text: Second\n    doi: 10.1234/second.2025\n",
+    );
+    let f = metadata_findings(&c, &[("rdf.yaml", &rdf)]);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].2.contains("`10.1234/first.2024`") && f[0].2.contains("`10.1234/second.2025`"),
+        "{}",
+        f[0].2
+    );
+    // A stub: the title alone, nothing else yet.
+    let f = metadata_findings("# Some Other Model\n", &[("rdf.yaml", AGREEING)]);
+    assert!(
+        f.iter()
+            .any(|x| x.0 == "metadata-mismatch" && x.1 == 1 && x.2.contains("`NucleiSeg U-Net`")),
+        "{f:#?}"
     );
 }

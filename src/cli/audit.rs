@@ -69,9 +69,9 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
     let hub = setups.for_dir(&hub_dir)?;
     let new_spec = match &args.against_template {
         Some(p) => {
-            let bytes = std::fs::read(p)
+            let bytes = crate::files::read_regular(p, crate::template::MAX_TEMPLATE_BYTES)
                 .with_context(|| format!("cannot read template {}", p.display()))?;
-            let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
+            let text = crate::card::decode(&bytes, crate::template::MAX_TEMPLATE_BYTES)
                 .map_err(|e| anyhow::anyhow!("template {}: {}", p.display(), e.explain()))?;
             Some(Spec::from_markdown(
                 text,
@@ -191,14 +191,18 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
             msg.push_str(&format!("; {what} written to {}", p.display()));
         }
     }
-    eprintln!("{msg}.");
+    eprintln!("{}.", crate::text::inert(&msg));
     if args.html.is_none() && args.json.is_none() {
         let mut skipped: Vec<&audit::SectionEntry> =
             report.sections.iter().filter(|s| s.required).collect();
         skipped.sort_by(|a, b| a.fill_rate.total_cmp(&b.fill_rate));
         crate::outln!("Sections filled least (share of cards):");
         for s in skipped.iter().take(8) {
-            crate::outln!("  {:>4.0}%  {}", s.fill_rate * 100.0, s.name);
+            crate::outln!(
+                "  {:>4.0}%  {}",
+                s.fill_rate * 100.0,
+                crate::text::inert(&s.name)
+            );
         }
         crate::outln!("Write the whole report with --html FILE or --json FILE.");
     }

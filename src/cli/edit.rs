@@ -67,17 +67,29 @@ pub fn run_fix(args: FixArgs) -> Result<i32> {
                     .context("cannot read standard input")?;
                 (buf, "-".to_string(), "-".to_string(), setup.root.clone())
             }
-            check::Input::File { disk, shown, repo } => (
-                std::fs::read(disk).with_context(|| format!("cannot read {}", disk.display()))?,
-                shown.clone(),
-                repo.clone(),
-                setup.root.clone(),
-            ),
+            check::Input::File { disk, shown, repo } => {
+                match check::read_card(disk, &setup.root, setup.cfg.max_file_size)? {
+                    check::ReadOutcome::Bytes(b) => {
+                        (b, shown.clone(), repo.clone(), setup.root.clone())
+                    }
+                    check::ReadOutcome::Refused(why, _) => {
+                        eprintln!(
+                            "{}",
+                            crate::text::inert(&format!("{shown}: not fixed: {why}"))
+                        );
+                        fails = true;
+                        continue;
+                    }
+                }
+            }
         };
         let text = match crate::card::decode(&bytes, setup.cfg.max_file_size) {
             Ok(_) => String::from_utf8(bytes).expect("decoded as UTF-8"),
             Err(why) => {
-                eprintln!("{shown}: not fixed: {}", why.explain());
+                eprintln!(
+                    "{}",
+                    crate::text::inert(&format!("{shown}: not fixed: {}", why.explain()))
+                );
                 fails = true;
                 continue;
             }
@@ -115,18 +127,18 @@ pub fn run_fix(args: FixArgs) -> Result<i32> {
         if args.diff {
             if fixed.changed() {
                 let diff = similar::TextDiff::from_lines(&text, &fixed.text);
-                write!(
-                    out,
-                    "{}",
-                    diff.unified_diff()
-                        .context_radius(3)
-                        .header(&format!("a/{shown}"), &format!("b/{shown}"))
-                )?;
+                let diff = diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                    .to_string();
+                write!(out, "{}", crate::text::inert(&diff))?;
             }
-            eprintln!("{report}");
+            eprintln!("{}", crate::text::inert(&report));
         } else if matches!(job.input, check::Input::Stdin) {
+            // The card itself, for a pipe: written as it is.
             out.write_all(fixed.text.as_bytes())?;
-            eprintln!("{report}");
+            eprintln!("{}", crate::text::inert(&report));
         } else {
             if fixed.changed() {
                 if let check::Input::File { disk, .. } = &job.input {
@@ -134,7 +146,7 @@ pub fn run_fix(args: FixArgs) -> Result<i32> {
                         .with_context(|| format!("cannot write {}", disk.display()))?;
                 }
             }
-            writeln!(out, "{report}")?;
+            writeln!(out, "{}", crate::text::inert(&report))?;
         }
     }
     Ok(if args.diff {
@@ -194,13 +206,18 @@ pub fn run_new(args: NewArgs) -> Result<i32> {
 fn rdf_facts(setup: &crate::check::Setup, folder: &Path) -> Result<crate::new_card::ModelFacts> {
     for name in crate::new_card::RDF_NAMES {
         let rdf = folder.join(name);
-        if let Ok(text) = std::fs::read_to_string(&rdf) {
+        if std::fs::symlink_metadata(&rdf).is_ok() {
+            // As the metadata rule reads it: a regular UTF-8 file within the limit.
+            let bytes = crate::files::read_regular(&rdf, crate::yaml::MAX_BYTES)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let text = crate::metadata::utf8(&bytes)
+                .map_err(|why| anyhow::anyhow!("cannot read {}: {why}", rdf.display()))?;
             let fields = setup
                 .cfg
                 .rdf_fields
                 .clone()
                 .unwrap_or_else(crate::new_card::default_rdf_fields);
-            let facts = crate::new_card::read_rdf(&text, &fields)
+            let facts = crate::new_card::read_rdf(text, &fields)
                 .with_context(|| format!("cannot read {}", rdf.display()))?;
             if facts.name.is_some() || facts.description.is_some() || !facts.fields.is_empty() {
                 eprintln!("modelcard-review: filled from {}", rdf.display());

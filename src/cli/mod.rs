@@ -180,9 +180,9 @@ pub(crate) fn load_from(
     }
     let spec = match &cfg.template {
         Some(path) => {
-            let bytes = std::fs::read(path)
+            let bytes = crate::files::read_regular(path, crate::template::MAX_TEMPLATE_BYTES)
                 .with_context(|| format!("cannot read template {}", path.display()))?;
-            let text = crate::card::decode(&bytes, 4 * 1024 * 1024)
+            let text = crate::card::decode(&bytes, crate::template::MAX_TEMPLATE_BYTES)
                 .map_err(|e| anyhow::anyhow!("template {}: {}", path.display(), e.explain()))?;
             Spec::from_markdown(text, &path.display().to_string(), &cfg)?
         }
@@ -288,7 +288,7 @@ pub fn run_template(args: TemplateArgs, out: &mut dyn Write) -> Result<i32> {
     let which = setups.for_dir(&cwd)?;
     match &setups.list[which].cfg.template {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
+            let text = crate::files::read_text(path, crate::template::MAX_TEMPLATE_BYTES)
                 .with_context(|| format!("cannot read template {}", path.display()))?;
             out.write_all(text.as_bytes())?;
         }
@@ -306,19 +306,19 @@ pub fn run_outline(args: OutlineArgs, out: &mut dyn Write) -> Result<i32> {
             .context("cannot read the card from stdin")?;
         (b, cwd.clone())
     } else {
-        let b = std::fs::read(&args.path)
-            .with_context(|| format!("cannot read {}", args.path.display()))?;
         let dir = args
             .path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .map_or(cwd.clone(), |d| cwd.join(d));
-        (b, dir)
+        let which = setups.for_dir(&dir)?;
+        let limit = setups.list[which].cfg.max_file_size;
+        (crate::files::read_regular(&args.path, limit)?, dir)
     };
     let which = setups.for_dir(&dir)?;
     let text = String::from_utf8_lossy(&bytes);
     let spec = &setups.list[which].spec;
-    out.write_all(crate::rules::describe_outline(spec, &text).as_bytes())?;
+    out.write_all(crate::text::inert(&crate::rules::describe_outline(spec, &text)).as_bytes())?;
     Ok(0)
 }
 

@@ -167,8 +167,8 @@ impl LinkOracle for TreeOracle {
         }
     }
 
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.files.get(path).cloned()
+    fn read(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+        self.files.get(path).cloned().map(Ok)
     }
 }
 

@@ -48,7 +48,7 @@ impl std::fmt::Display for SettingsError {
 }
 
 /// Templates are small; anything past this is not one.
-const MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
+use crate::template::MAX_TEMPLATE_BYTES;
 const MAX_CONFIG_BYTES: usize = 1024 * 1024;
 
 /// A repository path from an input or a config key: `/`-separated, relative, inside

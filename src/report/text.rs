@@ -64,20 +64,31 @@ impl Reporter for TextReporter {
                 for l in f.line..=last {
                     let t = idx.line_text(src, l).unwrap_or("");
                     let t = crate::text::ellipsize(t, 200);
+                    // Where the n-th character of the card's line lands once its
+                    // control characters are shown escaped.
+                    let at = |n: usize| -> Option<usize> {
+                        let mut bytes = 0;
+                        for (i, c) in t.chars().enumerate() {
+                            if i == n {
+                                return Some(bytes);
+                            }
+                            bytes += crate::text::inert(c.encode_utf8(&mut [0; 4])).len();
+                        }
+                        None
+                    };
+                    let t_inert = crate::text::inert(&t);
                     if l == f.line {
-                        let start = shown.len()
-                            + t.char_indices()
-                                .nth(f.column.saturating_sub(1))
-                                .map_or(t.len(), |(i, _)| i);
-                        let mut end = shown.len() + t.trim_end().len();
+                        let start =
+                            shown.len() + at(f.column.saturating_sub(1)).unwrap_or(t_inert.len());
+                        let mut end = shown.len() + t_inert.trim_end().len();
                         if f.end_column > f.column && f.end_line == f.line {
-                            if let Some((i, _)) = t.char_indices().nth(f.end_column - 1) {
+                            if let Some(i) = at(f.end_column - 1) {
                                 end = end.min(shown.len() + i);
                             }
                         }
                         span = start.min(end)..end.max(start);
                     }
-                    shown.push_str(&t);
+                    shown.push_str(&t_inert);
                     shown.push('\n');
                 }
             }
@@ -88,11 +99,11 @@ impl Reporter for TextReporter {
             if let Some(fl) = &f.field {
                 notes.push(format!("field: {fl}"));
             }
-            let notes = notes.join(" · ");
+            let notes = crate::text::inert(&notes.join(" · ")).into_owned();
             let suggestion = f.suggestion.as_ref().map(|s| {
                 format!(
                     "replace with: {}",
-                    s.lines().collect::<Vec<_>>().join(" ⏎ ")
+                    crate::text::inert(&s.lines().collect::<Vec<_>>().join(" ⏎ "))
                 )
             });
             let fix = (!f.fix().is_empty()).then(|| {
@@ -101,13 +112,15 @@ impl Reporter for TextReporter {
                     if f.unsafe_fix { " --unsafe-fixes" } else { "" }
                 )
             });
-            let origin = format!("{}:{}:{}", file.path, f.line, f.column.max(1));
-            let mut message = level(f.severity).title(&f.message).id(f.rule);
+            let path = crate::text::inert(file.path);
+            let origin = format!("{path}:{}:{}", f.line, f.column.max(1));
+            let title = crate::text::inert(&f.message);
+            let mut message = level(f.severity).title(&title).id(f.rule);
             if file.source.is_some() {
                 message = message.snippet(
                     Snippet::source(&shown)
                         .line_start(f.line)
-                        .origin(file.path)
+                        .origin(&path)
                         .annotation(level(f.severity).span(span.clone())),
                 );
             } else {

@@ -331,6 +331,11 @@ pub fn fence_for(text: &str) -> String {
     "`".repeat((crate::text::longest_backtick_run(text) + 1).max(3))
 }
 
+/// A message and a suggestion within these, with the frame around them, keep a
+/// comment far under GitHub's 65,536 characters.
+const MAX_MESSAGE_BYTES: usize = 16_000;
+const MAX_SUGGESTION_BYTES: usize = 40_000;
+
 pub fn comment_body(f: &Finding, fingerprint: &str, suggestion: Option<&str>) -> String {
     let icon = match f.severity {
         Severity::Error => "🛑",
@@ -339,9 +344,18 @@ pub fn comment_body(f: &Finding, fingerprint: &str, suggestion: Option<&str>) ->
     };
     let mut s = format!(
         "{icon} **{}** · `{}`\n\n{}\n",
-        f.severity, f.rule, f.message
+        f.severity,
+        f.rule,
+        crate::text::cut_markdown(&f.message, MAX_MESSAGE_BYTES)
     );
-    if let Some(sug) = suggestion {
+    // GitHub refuses a body over 65,536 characters: a suggestion that long is left
+    // to `fix`, which applies it.
+    if let Some(sug) = suggestion.filter(|s| s.len() > MAX_SUGGESTION_BYTES) {
+        s.push_str(&format!(
+            "\nThe suggested fix ({} characters) is too long to show here: `modelcard-review fix` applies it.\n",
+            sug.chars().count()
+        ));
+    } else if let Some(sug) = suggestion {
         let fence = fence_for(sug);
         s.push_str(&format!(
             "\nSuggested fix (click **Commit suggestion** to apply it):\n\n{fence}suggestion\n{sug}\n{fence}\n"

@@ -10,19 +10,29 @@ use crate::metadata::{self, Metadata};
 use crate::text::{code, loose_key};
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
-    if ctx.empty_card {
-        return;
-    }
+    // A stub card is compared too: its title is there to agree with `name:`, and
+    // its fields are not, so nothing else is said of it.
+    // Both names are read when both are there: the current bioimage.io spec reads
+    // `bioimageio.yaml`, older tools `rdf.yaml`, and a card must agree with each.
+    let mut read = Vec::new();
     for path in metadata::beside(ctx.path) {
-        if let Some(bytes) = ctx.oracle.read(&path) {
-            let name = path.rsplit('/').next().unwrap_or(&path);
-            compare_source(
-                ctx,
-                metadata::read(name, &String::from_utf8_lossy(&bytes)),
-                out,
-            );
-            break;
+        let Some(got) = ctx.oracle.read(&path) else {
+            continue;
+        };
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let source = got
+            .map_err(|why| metadata::Unreadable {
+                source: name.to_string(),
+                why,
+            })
+            .and_then(|bytes| metadata::read_bytes(name, &bytes));
+        if let Ok(m) = &source {
+            read.push(m.clone());
         }
+        compare_source(ctx, source, out);
+    }
+    if let [a, b] = read.as_slice() {
+        disagreement(ctx, a, b, out);
     }
     if let Some(fm) = metadata::front_matter(ctx.card.text) {
         compare_source(ctx, fm, out);
@@ -42,7 +52,7 @@ fn compare_source(
                     "metadata-unreadable",
                     1,
                     message!(
-                        "{} next to this card cannot be read: {}. Until it is valid YAML (a mapping of keys such as `name:` and `license:`), nothing in it is compared with the card.",
+                        "{} next to this card cannot be read: {}. Until it can be, nothing in it is compared with the card.",
                         code(&u.source),
                         u.why
                     ),
@@ -78,9 +88,13 @@ fn compare_source(
                     &f,
                     &m,
                     &card_dois[0],
-                    &m.dois[0],
+                    &m.dois.iter().map(String::as_str).collect::<Vec<_>>(),
                     "cites the DOI",
-                    "cites",
+                    if m.dois.len() == 1 {
+                        "cites"
+                    } else {
+                        "cites only these"
+                    },
                     Some(&format!("https://doi.org/{}", m.dois[0])),
                     out,
                 );
@@ -90,13 +104,13 @@ fn compare_source(
     if let (Some(l), Some(repo)) = (label("git_repo"), &m.git_repo) {
         if let Some(f) = card_field(ctx, l) {
             if let Some(url) = metadata::url_in(ctx.card.line_text(f.line)) {
-                if metadata::repo_key(url) != metadata::repo_key(repo) {
+                if !metadata::same_repository(url, repo) {
                     mismatch(
                         ctx,
                         &f,
                         &m,
                         url,
-                        repo,
+                        &[repo],
                         "points to",
                         "points to",
                         Some(repo),
@@ -108,7 +122,13 @@ fn compare_source(
     }
     if let (Some(name), Some(h)) = (&m.name, ctx.card.headings.first()) {
         let title = ctx.card.heading_text(h);
-        if !loose_key(title).contains(&loose_key(name)) {
+        // A title still a placeholder is the placeholder rule's to report.
+        let unfilled = ctx.card.blocks.iter().enumerate().any(|(bi, b)| {
+            b.kind == crate::card::BlockKind::Heading
+                && b.line == h.line
+                && !ctx.facts.hits_of(bi).is_empty()
+        });
+        if !unfilled && !loose_key(title).contains(&loose_key(name)) {
             out.push(
                 Draft::new(
                     "metadata-mismatch",
@@ -151,6 +171,62 @@ fn compare_source(
             );
         }
     }
+}
+
+/// Two metadata files in one folder that state different facts: whichever a tool
+/// reads, the card cannot agree with both.
+fn disagreement(ctx: &Context, a: &Metadata, b: &Metadata, out: &mut Vec<Draft>) {
+    let license = |m: &Metadata| {
+        m.license
+            .as_deref()
+            .map(|l| metadata::spdx_id(l).map_or_else(|| l.to_string(), str::to_string))
+    };
+    let authors = |m: &Metadata| {
+        let mut names: Vec<String> = m.authors.iter().map(|n| metadata::person_key(n)).collect();
+        names.sort();
+        names
+    };
+    let repo = |m: &Metadata| m.git_repo.as_deref().map(metadata::repo_key);
+    let mut differ = Vec::new();
+    let mut facts = |what: &str, x: Option<String>, y: Option<String>| {
+        if let (Some(x), Some(y)) = (x, y) {
+            if x != y {
+                differ.push(message!("{what} ({} / {})", code(&x), code(&y)));
+            }
+        }
+    };
+    facts("license", license(a), license(b));
+    facts("name", a.name.clone(), b.name.clone());
+    facts("repository", repo(a), repo(b));
+    let (aa, ba) = (authors(a), authors(b));
+    if !aa.is_empty() && !ba.is_empty() && aa != ba {
+        differ.push("authors".to_string());
+    }
+    let mut ad = a.dois.clone();
+    let mut bd = b.dois.clone();
+    ad.sort();
+    bd.sort();
+    if !ad.is_empty() && !bd.is_empty() && ad != bd {
+        differ.push("cited DOIs".to_string());
+    }
+    if differ.is_empty() {
+        return;
+    }
+    let line = ctx.card.headings.first().map_or(1, |h| h.line);
+    out.push(
+        Draft::new(
+            "metadata-mismatch",
+            line,
+            message!(
+                "{} and {} in this card's folder disagree on {}: keep one file (the current bioimage.io spec reads {}), or make them agree, so the card can agree with both.",
+                code(&a.source),
+                code(&b.source),
+                differ.join(", "),
+                code(&b.source)
+            ),
+        )
+        .subject(message!("{} vs {}", a.source, b.source)),
+    );
 }
 
 /// A card field that states a fact: its line and its value as the reader sees it.
@@ -214,7 +290,7 @@ fn license(ctx: &Context, m: &Metadata, label: &str, stated: &str, out: &mut Vec
             &f,
             m,
             &f.value,
-            theirs,
+            &[theirs],
             "says",
             "says",
             Some(theirs),
@@ -222,6 +298,9 @@ fn license(ctx: &Context, m: &Metadata, label: &str, stated: &str, out: &mut Vec
         ),
     }
 }
+
+/// People a message names before it counts the rest.
+const MAX_NAMED: usize = 10;
 
 fn authors(ctx: &Context, m: &Metadata, label: &str, out: &mut Vec<Draft>) {
     let Some(f) = card_field(ctx, label) else {
@@ -238,7 +317,12 @@ fn authors(ctx: &Context, m: &Metadata, label: &str, out: &mut Vec<Draft>) {
     if missing.is_empty() {
         return;
     }
-    let names: Vec<String> = missing.iter().map(|a| code(a)).collect();
+    // A long list is named in part, with a count: the message stays readable and
+    // under GitHub's limits whatever the file lists.
+    let mut names: Vec<String> = missing.iter().take(MAX_NAMED).map(|a| code(a)).collect();
+    if missing.len() > MAX_NAMED {
+        names.push(format!("and {} more", missing.len() - MAX_NAMED));
+    }
     out.push(
         Draft::new(
             "metadata-mismatch",
@@ -265,7 +349,7 @@ fn mismatch(
     f: &CardField,
     m: &Metadata,
     ours: &str,
-    theirs: &str,
+    theirs: &[&str],
     card_verb: &str,
     their_verb: &str,
     replacement: Option<&str>,
@@ -279,7 +363,11 @@ fn mismatch(
             code(&f.label),
             code(ours),
             code(&m.source),
-            code(theirs)
+            theirs
+                .iter()
+                .map(|t| code(t))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     )
     .field(f.label.clone())

@@ -36,9 +36,11 @@ pub trait LinkOracle {
     fn exists(&self, path: &str) -> Option<bool>;
 
     /// The bytes of a file beside the card (its `rdf.yaml`), as the repository has it
-    /// (disk, the pull request's head, the commit previewed). `None`: absent, or not
-    /// available here; the metadata rules then say nothing.
-    fn read(&self, _path: &str) -> Option<Vec<u8>> {
+    /// (disk, the pull request's head, the commit previewed), at most
+    /// `yaml::MAX_BYTES` + 1 of them needed. `None`: absent, or not available here;
+    /// the metadata rules then say nothing. `Err`: there but not readable (not a
+    /// regular file, a link out of the repository), in words for a message.
+    fn read(&self, _path: &str) -> Option<Result<Vec<u8>, String>> {
         None
     }
 }

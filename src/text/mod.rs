@@ -73,6 +73,68 @@ pub fn push_ellipsized(text: &str, max_chars: usize, out: &mut String) {
     out.push('…');
 }
 
+/// Text from a card, its metadata or a path, made unable to drive a terminal: each
+/// control character (C0 but tab and newline, DEL, C1) and each bidirectional
+/// override is shown as an escape (`\u{1b}`), so `ESC ] 0; … BEL` cannot retitle a
+/// maintainer's terminal and `ESC [2J` cannot clear it. Every terminal face (the text
+/// report, `fix`'s diff and lines, the outline, the audit's and preview's text) prints
+/// through here.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A message of Markdown cut to at most `max` bytes (plus a note) where no code span
+/// is open, so quoted card text stays quoted; the message as it is when it fits.
+pub fn cut_markdown(message: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if message.len() <= max {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    // The last place at or before `max` outside every code span: a span opens with
+    // a run of n backticks and closes at the next run of exactly n (CommonMark).
+    let bytes = message.as_bytes();
+    let (mut i, mut open, mut cut) = (0, 0usize, 0);
+    while i < bytes.len() && i <= max {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            if open == 0 {
+                open = run;
+            } else if run == open {
+                open = 0;
+                if i + run <= max {
+                    cut = i + run;
+                }
+            }
+            i += run;
+            continue;
+        }
+        if open == 0 && message.is_char_boundary(i) {
+            cut = i;
+        }
+        i += 1;
+    }
+    let shown = message[..cut].trim_end();
+    std::borrow::Cow::Owned(format!(
+        "{shown} … (cut here: {} more characters; `modelcard-review check` shows the whole message)",
+        message[cut..].chars().count()
+    ))
+}
+
 /// Longest card text a message quotes, in characters.
 pub const QUOTE_MAX_CHARS: usize = 120;
 
@@ -438,5 +500,18 @@ mod tests {
         assert_eq!(code(""), "``");
         let long = "x".repeat(500);
         assert!(code(&long).chars().count() < QUOTE_MAX_CHARS + 5);
+        assert_eq!(inert("plain\ttext\n"), "plain\ttext\n");
+        let long = format!("Say {} then {}.", code("a`b"), code(&"x".repeat(50)));
+        let cut = cut_markdown(&long, 20);
+        // Cut after the closed span, never inside the open one.
+        assert!(
+            cut.starts_with("Say ``a`b`` then … (cut here: 54 more"),
+            "{cut}"
+        );
+        assert_eq!(cut_markdown("short", 20), "short");
+        assert_eq!(
+            inert("a\u{1b}]0;pwned\u{7}b\u{1b}[2J\u{9b}c\u{202e}d\re"),
+            "a\\u{1b}]0;pwned\\u{7}b\\u{1b}[2J\\u{9b}c\\u{202e}d\\u{d}e"
+        );
     }
 }

@@ -903,6 +903,17 @@ fn error(status: u16, message: &str) -> Response {
     r
 }
 
+/// GitHub refuses a comment, review or check-run text over 65,536 characters.
+fn body_too_long(v: &Value) -> bool {
+    let long = |x: &Value| x.as_str().is_some_and(|t| t.chars().count() > 65_536);
+    long(&v["body"])
+        || long(&v["output"]["summary"])
+        || long(&v["output"]["text"])
+        || v["comments"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| long(&c["body"])))
+}
+
 async fn handler(
     State(state): State<Shared>,
     method: Method,
@@ -942,6 +953,10 @@ async fn handler(
             );
             r
         }
+        _ if body_too_long(&json_body) => error(
+            422,
+            "Validation Failed: body is too long (maximum is 65536 characters)",
+        ),
         _ => fake.handle(&method, &path, &query, &json_body),
     };
     if let Some(f) = fault.filter(|f| f.after_effect) {
