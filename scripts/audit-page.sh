@@ -17,7 +17,7 @@ if ! command -v "$CHROME" >/dev/null; then
 fi
 src="$PWD"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"' EXIT
 hub="$work/hub"
 mkdir -p "$hub"
 g() { git -C "$hub" -c user.name=Hub -c user.email=hub@example.org -c commit.gpgsign=false "$@"; }
@@ -47,13 +47,33 @@ cp "$work/audit.json" "$(dirname "$SHOT")/audit-demo.json"
 flags=(--no-sandbox --disable-gpu --disable-background-networking --disable-component-update
   --disable-sync --no-first-run --user-data-dir="$work/profile" --enable-logging=stderr --v=0)
 timeout 120 "$CHROME" "${flags[@]}" --dump-dom "file://$work/audit.html" > "$work/dom.html" 2> "$work/chrome.log"
+# A link into the page: one folder, one card's findings opened.
+open_card="models/common-faults/README.md"
+timeout 120 "$CHROME" "${flags[@]}" --dump-dom "file://$work/audit.html#folder=models/common-faults&open=models%2Fcommon-faults%2FREADME.md" \
+  > "$work/dom-open.html" 2>> "$work/chrome.log"
+(cd "$hub" && "$BIN" check --format json --fail-on never "$open_card") > "$work/open.json"
 timeout 120 "$CHROME" "${flags[@]}" --hide-scrollbars --window-size=1280,1100 --screenshot="$SHOT" \
   "file://$work/audit.html" 2>> "$work/chrome.log" >/dev/null
-python3 - "$work/audit.json" "$work/dom.html" "$work/chrome.log" <<'PY'
+# And the same link a maintainer sends: one folder, its card's findings open.
+timeout 120 "$CHROME" "${flags[@]}" --hide-scrollbars --window-size=1280,1400 --screenshot="${SHOT%.png}-findings.png" \
+  "file://$work/audit.html#folder=models/common-faults&open=models%2Fcommon-faults%2FREADME.md" 2>> "$work/chrome.log" >/dev/null
+python3 - "$work/audit.json" "$work/dom.html" "$work/chrome.log" "$work/dom-open.html" "$work/open.json" <<'PY'
 import html, json, re, sys
 report = json.load(open(sys.argv[1]))
 dom = open(sys.argv[2]).read()
 log = open(sys.argv[3]).read()
+opened = html.unescape(open(sys.argv[4]).read().split('id="audit-data"')[0])
+checked = json.load(open(sys.argv[5]))["files"][0]
+# The folder filter keeps the card's own folder; its row opens every rule it breaks
+# with the count, and the commands to run.
+rows = re.findall(r'<td class="card">.*?</td>', opened)
+assert len(rows) == 1 and "models/common-faults/README.md" in rows[0], rows
+rules = {}
+for f in checked["findings"]:
+    rules[f["rule"]] = rules.get(f["rule"], 0) + 1
+for rule, n in rules.items():
+    assert re.search(re.escape(rule) + "</(a|code)> \u00d7" + str(n) + " ", opened), f"{rule} x{n} not in the opened row"
+assert "modelcard-review check models/common-faults/README.md" in opened, "the command to run"
 assert 'data-rendered="ok"' in dom, "the page's script did not finish"
 text = html.unescape(re.sub(r"<[^>]+>", "\n", dom.split('id="audit-data"')[0] + dom.split("</script>")[-1]))
 names = set(l.strip() for l in text.splitlines())
@@ -69,4 +89,4 @@ assert 'id="impact"' in dom, "the impact line is shown"
 print(f"audit page: {len(report['cards'])} cards, {len(sections)} sections, "
       f"{len(report['history'])} trend points rendered by headless Chromium; no script error")
 PY
-ls -l "$SHOT"
+ls -l "$SHOT" "${SHOT%.png}-findings.png"

@@ -422,3 +422,100 @@ fn without_an_output_file_it_names_the_sections_filled_least_and_links_follow_ac
         format!("https://github.example/hub/models/blob/{head}/models/a/README.md")
     );
 }
+
+/// A template edit that only renames a section: each card that has the section gains
+/// the one finding that asks for the new name, and nothing it already had in that
+/// section counts as new (issue #31: the fingerprint carried the section's name).
+#[test]
+fn a_renamed_section_counts_only_the_rename_as_new() {
+    let hub = hub();
+    let d = hub.path();
+    let new = template().replacen("## Recommendations\n", "## Recommendations for Users\n", 1);
+    assert_ne!(new, template());
+    // A card with a finding of its own in the section renamed.
+    let good = fixture("fixtures/cards/good/nuclei-unet-2d/README.md");
+    let start = good.find("## Recommendations\n\n").unwrap() + "## Recommendations\n\n".len();
+    let end = start + good[start..].find("\n\n").unwrap();
+    put(
+        d,
+        "models/r/README.md",
+        &format!(
+            "{}TODO: write the recommendations.{}",
+            &good[..start],
+            &good[end..]
+        ),
+    );
+    let today = check(d);
+    let findings = &today["models/r/README.md"].1;
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "placeholder" && f["section"] == "Recommendations"),
+        "{findings:#?}"
+    );
+    std::fs::write(d.join("renamed.md"), new).unwrap();
+    let r = audit_json(d, &["--against-template", "renamed.md"]);
+    let imp = &r["impact"];
+    let cards = imp["cards"].as_array().unwrap();
+    assert!(!cards.is_empty(), "{imp:#}");
+    for c in cards {
+        let new = c["new"].as_array().unwrap();
+        assert_eq!(new.len(), 1, "{}: {new:#?}", c["path"]);
+        assert_eq!(
+            new[0]["section"].as_str(),
+            Some("Recommendations for Users"),
+            "{new:#?}"
+        );
+    }
+    assert_eq!(imp["new_findings"], imp["cards_affected"]);
+    // The page and the JSON name the template as the repository does, not by the
+    // absolute path it was given.
+    let abs = d.join("renamed.md");
+    let r = audit_json(d, &["--against-template", abs.to_str().unwrap()]);
+    assert_eq!(r["impact"]["template"], "renamed.md");
+}
+
+#[test]
+fn fail_on_fails_the_audit_and_links_are_encoded_web_addresses() {
+    let hub = hub();
+    let d = hub.path();
+    // The hub has errors: only an explicit --fail-on makes that a failure.
+    assert_eq!(
+        run(d, &["audit", "--json", "a.json"]).status.code(),
+        Some(0)
+    );
+    let out = run(d, &["audit", "--json", "a.json", "--fail-on", "error"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fail-on error"));
+    assert_eq!(
+        run(d, &["audit", "--json", "a.json", "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // A folder name with URL syntax in it stays one path.
+    put(d, "models/c#1 ?v=2 100%/README.md", &template());
+    let r = audit_json(d, &["--repo-url", "https://github.com/hub/models/"]);
+    let card = r["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"].as_str().unwrap().contains("c#1"))
+        .unwrap();
+    let url = card["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://github.com/hub/models/blob/")
+            && url.ends_with("/models/c%231%20%3Fv%3D2%20100%25/README.md"),
+        "{url}"
+    );
+    for bad in [
+        "javascript:alert(1)",
+        "JavaScript://x",
+        "data:text/html,x",
+        "github.com/x",
+    ] {
+        let out = run(d, &["audit", "--json", "a.json", "--repo-url", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
+    }
+}

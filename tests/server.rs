@@ -498,6 +498,29 @@ fn completion_offers_missing_sections_fields_and_anchors() {
         .clone();
     assert_eq!(uses["textEdit"]["range"]["start"]["character"], 10);
     c.finish();
+
+    // `###` offers only sections the template writes at level 3, not the level-1
+    // Environmental Impact again.
+    let deeper = card.replace("\n#\n", "\n###\n");
+    let (dir, path) = hub(&deeper);
+    let u = uri(&path);
+    let mut c = Client::start(dir.path());
+    c.open(&u, &deeper);
+    let line = deeper.lines().position(|l| l == "###").unwrap();
+    let r = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 3}}),
+    );
+    let labels: Vec<&str> = r["result"]
+        .as_array()
+        .map(|a| a.iter().map(|i| i["label"].as_str().unwrap()).collect())
+        .unwrap_or_default();
+    assert!(!labels.contains(&"Environmental Impact"), "{labels:?}");
+    for item in r["result"].as_array().into_iter().flatten() {
+        let text = item["textEdit"]["newText"].as_str().unwrap();
+        assert!(text.starts_with("### "), "{text}");
+    }
+    c.finish();
 }
 
 #[test]
@@ -572,7 +595,11 @@ fn settings_as_check_finds_them_and_reloaded_when_they_change() {
         message.contains(".modelcard-review.toml") && message.contains("placeholder"),
         "{message}"
     );
-    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    assert!(message.contains("last good settings"), "{message}");
+    // The card keeps the last good settings' diagnostic (the warning) meanwhile.
+    let diags = c.diagnostics(&u);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["severity"].as_u64(), Some(2));
     let h = c.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": u}, "position": {"line": 0, "character": 0}}),

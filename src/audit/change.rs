@@ -70,6 +70,7 @@ pub fn line(
     if cards.is_empty() {
         return format!("The hub has no cards yet to judge this settings change by; {hint}.");
     }
+    let renames = super::section_renames(base.spec, head.spec, head.cfg);
     let mut unread = 0;
     let mut per_card = Vec::new();
     for (path, bytes) in cards {
@@ -81,7 +82,7 @@ pub fn line(
         let then = check_card_bytes(head.spec, head.cfg, path, bytes, oracle).findings;
         per_card.push(ImpactCard {
             path: path.clone(),
-            new: new_findings(&today, &then),
+            new: new_findings(&today, &then, &renames),
         });
     }
     let n = per_card.len();

@@ -35,6 +35,57 @@ pub struct CardEntry {
     pub sections: Vec<SectionStatus>,
     #[serde(skip)]
     pub by_rule: Vec<(&'static str, usize)>,
+    /// The card's findings grouped by rule, for the page's row that opens them.
+    #[serde(skip)]
+    pub groups: Vec<FindingGroup>,
+}
+
+/// One rule's findings on one card: how many, on which lines, how many `fix`
+/// clears, and what the first says.
+#[derive(Debug, Clone)]
+pub struct FindingGroup {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub lines: Vec<usize>,
+    pub fixable: usize,
+    /// Whether the fixes need `--unsafe-fixes`.
+    pub unsafe_fix: bool,
+    pub message: String,
+}
+
+/// A card's findings grouped by rule, most severe first, then by count.
+pub fn groups(findings: &[Finding]) -> Vec<FindingGroup> {
+    let mut out: Vec<FindingGroup> = Vec::new();
+    for f in findings {
+        let fixable = usize::from(!f.fix().is_empty());
+        match out.iter_mut().find(|g| g.rule == f.rule) {
+            Some(g) => {
+                g.lines.push(f.line);
+                g.fixable += fixable;
+                g.unsafe_fix |= fixable == 1 && f.unsafe_fix;
+            }
+            None => out.push(FindingGroup {
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                lines: vec![f.line],
+                fixable,
+                unsafe_fix: fixable == 1 && f.unsafe_fix,
+                message: f.message.clone(),
+            }),
+        }
+    }
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    out.sort_by(|a, b| {
+        rank(a.severity)
+            .cmp(&rank(b.severity))
+            .then(b.lines.len().cmp(&a.lines.len()))
+            .then(a.rule.cmp(b.rule))
+    });
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,6 +251,7 @@ pub fn card_entry(
         completeness: map.map_or(0.0, |m| completeness(judged_by, m)),
         sections,
         by_rule,
+        groups: groups(findings),
     }
 }
 
@@ -290,14 +342,71 @@ pub fn mean(xs: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
+/// The sections another template renames, as (new name, old name): the old
+/// template, read as a card written for it, paired with the new template's sections
+/// as any card's outline is paired (same words, an alias, a likely slot) — the
+/// pairing the cards themselves will get.
+pub fn section_renames(
+    old: &Spec,
+    new: &Spec,
+    cfg: &crate::config::Config,
+) -> Vec<(String, String)> {
+    // Each heading with the template's text under it, so a renamed heading whose
+    // words changed is still known by what it asks for.
+    let as_card: String = old
+        .sections
+        .iter()
+        .map(|s| format!("{}\n\n{}\n\n", s.heading_line(), s.body.join("\n")))
+        .collect();
+    let map = crate::rules::map_card(new, cfg, &as_card);
+    if map.headings.len() != old.sections.len() {
+        return Vec::new();
+    }
+    map.headings
+        .iter()
+        .zip(&old.sections)
+        .filter_map(|(h, was)| {
+            let (ni, _) = h.section?;
+            let now = &new.sections[ni].text;
+            (*now != was.text).then(|| (now.clone(), was.text.clone()))
+        })
+        .collect()
+}
+
 /// The findings a card would gain under another template: those whose identity
 /// (fingerprint: rule, section, field, subject — never the line) it does not have
-/// today.
-pub fn new_findings(today: &[Finding], under_new: &[Finding]) -> Vec<NewFinding> {
+/// today. A section the new template renames (`renames`, new → old name) counts
+/// under its old name, so a finding the card already has there is not new.
+pub fn new_findings(
+    today: &[Finding],
+    under_new: &[Finding],
+    renames: &[(String, String)],
+) -> Vec<NewFinding> {
     let have: HashSet<_> = fingerprints(today).into_iter().collect();
+    let old_name = |name: &str| {
+        renames
+            .iter()
+            .find(|(new, _)| new == name)
+            .map(|(_, old)| old.clone())
+    };
+    let as_before: Vec<Finding> = under_new
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            if let Some(old) = f.section.as_deref().and_then(old_name) {
+                f.section = Some(old);
+            }
+            if let Some(old) = old_name(&f.subject) {
+                f.subject = old;
+            } else if let Some(old) = f.subject.strip_prefix("subsections of ").and_then(old_name) {
+                f.subject = format!("subsections of {old}");
+            }
+            f
+        })
+        .collect();
     under_new
         .iter()
-        .zip(fingerprints(under_new))
+        .zip(fingerprints(&as_before))
         .filter(|(_, fp)| !have.contains(fp))
         .map(|(f, fp)| NewFinding {
             rule: f.rule,
@@ -351,4 +460,25 @@ pub fn impact_line(impact: &Impact, cards_read: usize, with: &str) -> String {
         if impact.new_findings == 1 { "" } else { "s" },
         shown.join(", ")
     )
+}
+#[cfg(test)]
+mod rename_tests {
+    #[test]
+    fn a_renamed_section_is_paired_with_its_old_name() {
+        let cfg = crate::config::Config::default();
+        let old = crate::template::Spec::default_spec(&cfg).unwrap();
+        let text = crate::template::DEFAULT_TEMPLATE.replacen(
+            "## Recommendations\n",
+            "## Recommendations for Users\n",
+            1,
+        );
+        let new = crate::template::Spec::from_markdown(&text, "t", &cfg).unwrap();
+        assert_eq!(
+            super::section_renames(&old, &new, &cfg),
+            vec![(
+                "Recommendations for Users".to_string(),
+                "Recommendations".to_string()
+            )]
+        );
+    }
 }

@@ -32,6 +32,9 @@ pub fn render(report: &Report, impact_line: Option<&str>) -> String {
         "cards": report.cards.iter().map(|c| json!([
             c.path, c.url, c.errors, c.warnings, c.notices, c.completeness,
             c.sections.iter().map(|s| letter(s.status)).collect::<String>(),
+            c.groups.iter().map(|g| json!([
+                g.rule, g.severity, g.lines, g.fixable, g.unsafe_fix, g.message,
+            ])).collect::<Vec<Value>>(),
         ])).collect::<Vec<Value>>(),
         "rules": report.rules.iter().map(|r| json!([
             r.rule, r.findings, r.cards, crate::report::sarif::help_uri(r.rule),

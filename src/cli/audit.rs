@@ -82,11 +82,16 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
         None => None,
     };
     let commit = repo_root.as_deref().and_then(history::head);
-    let repo_url = args.repo_url.clone().or_else(|| {
-        let server = std::env::var("GITHUB_SERVER_URL").ok()?;
-        let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
-        Some(format!("{}/{}", server.trim_end_matches('/'), repo))
-    });
+    let repo_url = args
+        .repo_url
+        .clone()
+        .or_else(|| {
+            let server = std::env::var("GITHUB_SERVER_URL").ok()?;
+            let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
+            Some(format!("{}/{}", server.trim_end_matches('/'), repo))
+        })
+        .map(|u| web_url(&u))
+        .transpose()?;
     let page_dir = args.html.as_deref().map(|h| {
         let abs = if h.is_absolute() {
             h.to_path_buf()
@@ -96,6 +101,9 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     });
     let columns = audit::columns(&setups.list[hub].spec);
+    let renames = new_spec.as_ref().map_or_else(Vec::new, |new| {
+        audit::section_renames(&setups.list[hub].spec, new, &setups.list[hub].cfg)
+    });
     let (threads, window) = crate::check::workers();
     let mut cards = Vec::with_capacity(jobs.len());
     let mut impacts = Vec::new();
@@ -113,8 +121,9 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
                 .map(|t| map_card(&setup.spec, &setup.cfg, t));
             let url = match (&j.input, &repo_url, &page_dir) {
                 (Input::File { repo, .. }, Some(u), _) => Some(format!(
-                    "{u}/blob/{}/{repo}",
-                    commit.as_deref().unwrap_or("HEAD")
+                    "{u}/blob/{}/{}",
+                    commit.as_deref().unwrap_or("HEAD"),
+                    crate::text::uri_path(repo)
                 )),
                 (Input::File { disk, .. }, None, Some(dir)) => {
                     Some(relative(dir, &absolute(&cwd, disk)))
@@ -140,7 +149,7 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
                     }
                     Some(ImpactCard {
                         path: c.shown.clone(),
-                        new: audit::new_findings(&c.findings, &under_new),
+                        new: audit::new_findings(&c.findings, &under_new, &renames),
                     })
                 }
                 _ => None,
@@ -162,7 +171,10 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
     let mut line = None;
     if let (Some(spec), Some(p)) = (&new_spec, &args.against_template) {
         let _ = spec;
-        let imp = audit::impact(p.display().to_string(), impacts);
+        let imp = audit::impact(
+            template_name(&absolute(&cwd, p), repo_root.as_deref()),
+            impacts,
+        );
         line = Some(audit::impact_line(&imp, n, "this template"));
         report.impact = Some(imp);
     }
@@ -191,6 +203,24 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
             msg.push_str(&format!("; {what} written to {}", p.display()));
         }
     }
+    // Only a `--fail-on` given here fails the run: the page's nightly job reports
+    // a hub's errors, it does not fail on them unless asked to.
+    let fail_on = setups.list[hub].cfg.fail_on;
+    let fails = args.common.fail_on.is_some()
+        && report.cards.iter().any(|c| {
+            crate::finding::Counts {
+                errors: c.errors,
+                warnings: c.warnings,
+                notices: c.notices,
+            }
+            .fails(fail_on)
+        });
+    if fails {
+        msg.push_str(&format!(
+            "; findings reach --fail-on {}",
+            args.common.fail_on.as_deref().unwrap_or_default()
+        ));
+    }
     eprintln!("{}.", crate::text::inert(&msg));
     if args.html.is_none() && args.json.is_none() {
         let mut skipped: Vec<&audit::SectionEntry> =
@@ -206,7 +236,36 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
         }
         crate::outln!("Write the whole report with --html FILE or --json FILE.");
     }
-    Ok(0)
+    Ok(i32::from(fails))
+}
+
+/// A repository's web address, for links on the page: http(s) only (a
+/// `javascript:` address would run in the reader's browser), without a trailing `/`.
+fn web_url(u: &str) -> Result<String> {
+    let u = u.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || u.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
+        bail!(
+            "--repo-url {}: give the repository's web address, starting with https:// (for example https://github.com/OWNER/REPO)",
+            crate::text::inert(u)
+        );
+    }
+    Ok(u.trim_end_matches('/').to_string())
+}
+
+/// The template as the repository names it: relative to its root, else its file
+/// name alone (never a machine's absolute path, which the page would publish).
+fn template_name(path: &Path, repo_root: Option<&Path>) -> String {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = repo_root.map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()));
+    if let Some(rel) = root.as_deref().and_then(|r| canonical.strip_prefix(r).ok()) {
+        return crate::check::display_path(rel, Path::new(""));
+    }
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
 /// Writes through a temporary file beside the target, then renames: a failed run

@@ -47,11 +47,9 @@ pub(super) fn completion(s: &mut Server, params: Value) -> Result<Value> {
                 .count()
                 == level
         };
-        let chosen: Vec<usize> = if missing.iter().any(at_level) {
-            missing.into_iter().filter(at_level).collect()
-        } else {
-            missing
-        };
+        // Only the sections the template writes at the level typed: `##` offers the
+        // missing `##` sections, and nothing when none is missing there.
+        let chosen: Vec<usize> = missing.into_iter().filter(at_level).collect();
         for (rank, si) in chosen.into_iter().enumerate() {
             let sec = &spec.sections[si];
             let mut lines = map.sections[si].skeleton.clone();

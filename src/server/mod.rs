@@ -368,8 +368,28 @@ impl Server<'_> {
             return Ok(());
         }
         tracing::info!("settings changed: re-checking the open cards");
-        self.setups = (self.make_setups)();
+        // A config or template broken mid-edit: the open cards keep the last good
+        // settings, beside one message saying what to fix, rather than losing every
+        // diagnostic until the file is valid again.
+        let mut fresh = (self.make_setups)();
+        let broken = self.docs.keys().find_map(|key| {
+            let dir = uri_path(key)
+                .as_deref()
+                .and_then(Path::parent)
+                .map_or(self.cwd.clone(), Path::to_path_buf);
+            fresh.for_dir(&dir).err()
+        });
         self.shown.clear();
+        match broken {
+            Some(e) => {
+                let message = format!(
+                    "modelcard-review: {e:#}. The open cards are judged with the last good settings until this is fixed."
+                );
+                self.shown.insert(message.clone());
+                self.show(MessageType::ERROR, message)?;
+            }
+            None => self.setups = fresh,
+        }
         let keys: Vec<String> = self.docs.keys().cloned().collect();
         for key in keys {
             if let Some(open) = self.docs.remove(&key) {

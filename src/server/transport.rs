@@ -88,6 +88,18 @@ pub fn read(r: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
             id: id.filter(|i| i.is_number() || i.is_string()),
         }));
     }
+    // An id that is neither a string nor an integer LSP can carry (`1.5`, `{}`,
+    // `true`, 2^31): lsp_server would read the request as a notification and
+    // nothing would answer it. JSON-RPC answers it with an error whose id is null.
+    if let Some(bad) = id.as_ref().filter(|i| {
+        !i.is_null() && !i.is_string() && i.as_i64().is_none_or(|n| i32::try_from(n).is_err())
+    }) {
+        return Ok(Some(Incoming::Malformed {
+            code: lsp_server::ErrorCode::InvalidRequest as i32,
+            message: format!("the id {bad} is neither a string nor a 32-bit integer"),
+            id: None,
+        }));
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(m) => Ok(Some(Incoming::Message(m))),
         Err(e) => Ok(Some(Incoming::Malformed {
@@ -112,6 +124,12 @@ mod tests {
             frame("{not json"),
             frame(r#"{"jsonrpc":"2.0","id":7,"params":3}"#),
             "X-Nothing: 1\r\n\r\n".to_string(),
+            frame(r#"{"jsonrpc":"2.0","id":2147483648,"method":"shutdown"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":{},"method":"shutdown"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":[],"method":"shutdown"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":true,"method":"shutdown"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":-5,"method":"shutdown"}"#),
             frame(r#"{"jsonrpc":"2.0","method":"exit"}"#),
         ]
         .concat();
@@ -130,6 +148,12 @@ mod tests {
                 "-32700 None",
                 "-32600 Some(Number(7))",
                 "-32700 None",
+                "-32600 None",
+                "-32600 None",
+                "-32600 None",
+                "-32600 None",
+                "-32600 None",
+                "other",
                 "exit"
             ]
         );
