@@ -341,3 +341,52 @@ fn escape_sequences_from_a_card_or_its_metadata_never_reach_the_terminal() {
     assert!(s.contains("\\u{1b}]0;owned\\u{7}"), "shown escaped: {s}");
     assert!(s.contains("\\u{1b}[2J"), "{s}");
 }
+
+/// The trend reads old commits: a bomb in a card's front matter there is one
+/// finding in that commit's numbers, not a dead audit.
+#[test]
+fn audit_history_reads_a_hostile_old_commit_within_its_limits() {
+    let dir = hub();
+    std::fs::remove_dir(dir.path().join(".git")).unwrap();
+    let d = dir.path();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(["-c", "user.name=Hub", "-c", "user.email=hub@example.org"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {o:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::write(
+        d.join(".modelcard-review.toml"),
+        "paths = [\"models/**/README.md\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("models/a")).unwrap();
+    std::fs::write(
+        d.join("models/a/README.md"),
+        format!("---\n{}---\n{}", alias_bomb(), good_card()),
+    )
+    .unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "a bomb"]);
+    std::fs::write(d.join("models/a/README.md"), good_card()).unwrap();
+    git(&["commit", "-qam", "defused"]);
+    let o = run(
+        d,
+        &["audit", "--history", "5", "--json", "audit.json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("audit.json")).unwrap()).unwrap();
+    assert_eq!(v["history"].as_array().unwrap().len(), 2, "{v:#}");
+}

@@ -89,6 +89,10 @@ fn completions_and_the_man_page_are_generated() {
         ".SS \"modelcard-review review\"",
         "\\-\\-force\\-exclude",
         "\\-\\-unsafe\\-fixes",
+        "\\-\\-fail\\-on",
+        ".SS \"modelcard-review audit\"",
+        "\\-\\-against\\-template",
+        ".SS \"modelcard-review server\"",
         ".SH \"EXIT STATUS\"",
     ] {
         assert!(page.contains(want), "{want} missing:\n{page}");
