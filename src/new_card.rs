@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn rdf_values_fill_the_fields_the_template_has() {
         let facts = read_rdf(
-            &String::from("name: NucleiSeg\ndescription: Segments nuclei.\nlicense: MIT\nauthors:\n  - name: Jo Doe\n    affiliation: EMBL\n  - name: Al Roe\ncite:\n  - text: Doe et al. 2024\n    doi: 10.1/xyz\ngit_repo: https://github.com/x/y\nunknown_key: 3\n"),
+            &String::from("name: NucleiSeg\ndescription: Segments nuclei.\nlicense: MIT\nauthors:\n  - name: Jo Doe\n    affiliation: EMBL\n  - name: Al Roe;@alroe\ncite:\n  - text: Doe et al. 2024\n    doi: 10.1/xyz\ngit_repo: https://github.com/x/y\nunknown_key: 3\n"),
             &default_rdf_fields(),
         )
         .unwrap();

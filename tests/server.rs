@@ -620,6 +620,24 @@ fn bad_input_gets_an_answer_and_the_server_keeps_serving() {
     c.send(json!({"jsonrpc": "2.0", "id": 99, "params": 1}));
     let e = c.wait(|m| m["id"] == 99);
     assert_eq!(e["error"]["code"], -32600, "{e}");
+    // Ids LSP cannot carry: each answered with an error whose id is null.
+    for id in [
+        json!(2_147_483_648_u64),
+        json!(1.5),
+        json!({}),
+        json!([]),
+        json!(true),
+    ] {
+        c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {}}));
+        let e = c.wait(|m| m["error"]["code"] == -32600 && m["id"].is_null());
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("neither a string"),
+            "{id}: {e}"
+        );
+    }
     // A document never opened.
     let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///nowhere/README.md"}, "position": {"line": 0, "character": 0}}));
     assert!(
