@@ -90,6 +90,9 @@ pub struct Finding {
     /// a link target…): with rule, path, section and field, its identity across
     /// pushes (see `fingerprints`), never the line number.
     pub subject: String,
+    /// For a finding that stands for several places (one cause, one finding): every
+    /// line it covers, `line` first. Empty for a finding of one place.
+    pub lines: Vec<usize>,
 }
 
 impl Finding {
@@ -306,6 +309,7 @@ impl Draft {
             edits: std::mem::take(&mut self.edits),
             unsafe_fix: self.unsafe_fix,
             subject: std::mem::take(&mut self.subject),
+            lines: Vec::new(),
         }
     }
 }

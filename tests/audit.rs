@@ -228,7 +228,8 @@ fn the_report_counts_what_check_finds_and_follows_the_history() {
     assert_eq!(n, [2, 3, 3]);
     let e: Vec<u64> = h.iter().map(|p| p["errors"].as_u64().unwrap()).collect();
     assert_eq!(e[2], hub_errors, "the last point is today's hub");
-    assert!(e[1] > e[0] && e[0] > e[2], "{e:?}");
+    // The broken card adds errors; filling the template card takes some away.
+    assert!(e[1] > e[0] && e[1] > e[2], "{e:?}");
     let m: Vec<f64> = h
         .iter()
         .map(|p| p["mean_completeness"].as_f64().unwrap())

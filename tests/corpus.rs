@@ -73,7 +73,8 @@ fn unfilled_templates_are_flagged_on_every_field_and_instruction() {
         let flagged: std::collections::HashSet<usize> = findings
             .iter()
             .filter(|f| f.rule == "placeholder" || f.rule == "template-text")
-            .flat_map(|f| f.line..=f.end_line)
+            // A section's leftovers are one finding that carries each of their lines.
+            .flat_map(|f| (f.line..=f.end_line).chain(f.lines.iter().copied()))
             .collect();
         // What the template itself marks: italic blocks and `**Label:** *[…]*` fields,
         // between the preamble's `---` and the footer's.

@@ -13,10 +13,17 @@ fn fixture(p: &str) -> String {
         .to_string()
 }
 
+/// (rule, line) of each finding, and of each further line a finding of one cause
+/// (a section's template leftovers) covers, under that finding's rule.
 fn rules(spec: &Spec, cfg: &Config, card: &str) -> Vec<(String, usize)> {
     check_text(spec, cfg, "m/README.md", card, &NoOracle)
         .into_iter()
-        .map(|f| (f.rule.to_string(), f.line))
+        .flat_map(|f| {
+            let also: Vec<usize> = f.lines.iter().copied().filter(|&l| l != f.line).collect();
+            std::iter::once(f.line)
+                .chain(also)
+                .map(move |l| (f.rule.to_string(), l))
+        })
         .collect()
 }
 
@@ -103,7 +110,8 @@ fn a_tiny_made_up_template_works_too() {
     let r = rules(&spec, &cfg, bad);
     let expect = [
         ("placeholder", 1),
-        ("template-text", 3),
+        // The title's instruction is in the title section's one leftovers finding.
+        ("placeholder", 3),
         ("renamed-section", 5),
         ("missing-field", 5),
         ("empty-field", 7),

@@ -29,6 +29,9 @@ struct JsonFinding<'a> {
     edits: &'a [crate::finding::Edit],
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     unsafe_fix: bool,
+    /// Every line a finding of several places covers (one cause, one finding).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    lines: &'a [usize],
     /// The finding's identity across pushes (as in SARIF and the review).
     fingerprint: String,
 }
@@ -48,6 +51,7 @@ impl<'a> JsonFinding<'a> {
             suggestion: f.suggestion.as_deref(),
             edits: &f.edits,
             unsafe_fix: f.unsafe_fix && !f.fix().is_empty(),
+            lines: &f.lines,
             fingerprint: fingerprint.to_string(),
         }
     }

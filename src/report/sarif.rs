@@ -129,6 +129,26 @@ fn result(f: &Finding, fingerprint: Fingerprint) -> serde_json::Value {
             })
             .collect(),
     };
+    // The other places a finding of one cause covers, each one a reader can go to.
+    let related: Vec<serde_json::Value> = f
+        .lines
+        .iter()
+        .filter(|&&l| l != f.line)
+        .enumerate()
+        .map(|(i, &l)| {
+            json!({
+                "id": i + 1,
+                "physicalLocation": {
+                    "artifactLocation": { "uri": crate::text::uri_path(&f.path), "uriBaseId": "%SRCROOT%" },
+                    "region": { "startLine": l },
+                },
+                "message": { "text": "Also here." },
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        r["relatedLocations"] = json!(related);
+    }
     if !replacements.is_empty() {
         r["fixes"] = json!([{
             "description": { "text": "Apply the suggested replacement." },

@@ -382,30 +382,6 @@ fn level_offset(ctx: &Context, si: usize) -> i16 {
     0
 }
 
-/// For an empty card: the template's title (if the card has none) at the top, and
-/// every section of the template after what the card has.
-pub(super) fn whole_template(ctx: &Context) -> Vec<Edit> {
-    let spec = ctx.spec;
-    let mut edits = Vec::new();
-    if let Some(t) = spec.sections.iter().position(|s| s.title_slot) {
-        if ctx.outline.spec_to_card[t].is_none() {
-            edits.push(title_insertion(ctx, t));
-        }
-    }
-    let mut lines = Vec::new();
-    for (si, s) in spec.sections.iter().enumerate() {
-        if s.parent.is_none()
-            && !s.title_slot
-            && !s.optional
-            && ctx.outline.spec_to_card[si].is_none()
-        {
-            skeleton(ctx, si, &mut lines);
-        }
-    }
-    edits.push(insertion(ctx, ctx.card.line_count() + 1, lines));
-    edits
-}
-
 /// The template's title heading and its text, before the card's first heading (or
 /// its first text): the author then names the model in place of the placeholder.
 fn title_insertion(ctx: &Context, si: usize) -> Edit {

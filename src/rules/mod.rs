@@ -7,6 +7,7 @@
 
 mod facts;
 mod fields;
+mod group;
 mod links;
 mod map;
 mod metadata;
@@ -199,6 +200,26 @@ pub fn check_card(
     text: &str,
     oracle: &dyn LinkOracle,
 ) -> CardCheck {
+    check_card_as(spec, cfg, path, text, oracle, Grouping::ByCause)
+}
+
+/// Whether a section's template leftovers are one finding (what every reader gets)
+/// or one per place (what the rules' own tests look at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grouping {
+    ByCause,
+    #[cfg_attr(not(test), allow(dead_code))]
+    PerPlace,
+}
+
+fn check_card_as(
+    spec: &Spec,
+    cfg: &Config,
+    path: &str,
+    text: &str,
+    oracle: &dyn LinkOracle,
+    grouping: Grouping,
+) -> CardCheck {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
     let ctx = Context::new(spec, &card, cfg, path, oracle);
@@ -225,8 +246,13 @@ pub fn check_card(
     }
     let before = findings.len();
     findings.retain(|f| !suppressions.covers(f));
+    let suppressed = before - findings.len();
+    let findings = match grouping {
+        Grouping::ByCause => group::leftovers(&ctx, findings),
+        Grouping::PerPlace => findings,
+    };
     CardCheck {
-        suppressed: before - findings.len(),
+        suppressed,
         findings,
     }
 }
@@ -291,23 +317,27 @@ pub(crate) mod test_support {
         Spec::from_markdown(template, "test", &Config::default()).unwrap()
     }
 
+    /// The rules' findings one per place, before a section's leftovers are grouped.
     pub fn run(spec: &Spec, card: &str) -> Vec<Finding> {
-        check_text(
+        super::check_card_as(
             spec,
             &Config::default(),
             "models/x/README.md",
             card,
             &NoOracle,
+            super::Grouping::PerPlace,
         )
+        .findings
     }
 
     pub fn run_counted(spec: &Spec, card: &str) -> (Vec<Finding>, usize) {
-        let c = check_card(
+        let c = super::check_card_as(
             spec,
             &Config::default(),
             "models/x/README.md",
             card,
             &NoOracle,
+            super::Grouping::PerPlace,
         );
         (c.findings, c.suppressed)
     }

@@ -8,22 +8,9 @@ use crate::finding::{message, Draft, Edit};
 use crate::text::ellipsize;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
-    if ctx.empty_card {
-        // One root cause, one finding: not one per section of the template.
-        out.push(
-            Draft::new(
-                "missing-section",
-                1,
-                message!(
-                    "The card is empty: it has none of the template's {} sections and almost no text. Start from the hub's model card template: copy its sections and fill each in for your model.",
-                    ctx.spec.sections.iter().filter(|s| !s.title_slot && !s.optional).count()
-                ),
-            )
-            .subject("empty card")
-            .edits(super::missing::whole_template(ctx)),
-        );
-        return;
-    }
+    // An empty card gets one `missing-section` per top-level section of the
+    // template, as any card does: the same pieces of work `fix` then inserts (one
+    // finding each, the template's text to replace), so fixing never adds findings.
     super::missing::missing(ctx, out);
     renamed_and_levels(ctx, out);
     order(ctx, out);
@@ -586,8 +573,14 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_card_is_one_finding() {
+    fn an_empty_card_is_one_missing_section_per_top_level_section() {
         let s = spec_from(HF);
+        let top: Vec<&str> = s
+            .sections
+            .iter()
+            .filter(|x| x.parent.is_none() && !x.title_slot && !x.optional)
+            .map(|x| x.text.as_str())
+            .collect();
         for card in [
             "",
             "# My model\n",
@@ -595,12 +588,19 @@ mod tests {
             "\n\n<!-- nothing -->\n",
         ] {
             let f = run(&s, card);
-            assert_eq!(f.len(), 1, "{card:?}: {f:#?}");
-            assert_eq!(f[0].rule, "missing-section");
+            let missing: Vec<&str> = only(&f, "missing-section")
+                .iter()
+                .filter_map(|x| x.section.as_deref())
+                .filter(|x| top.contains(x))
+                .collect();
+            assert_eq!(missing, top, "{card:?}: {f:#?}");
+            // The subsections are in their parent's finding, not findings of their own;
+            // besides, at most the title's summary is asked for.
             assert!(
-                f[0].message.starts_with("The card is empty"),
-                "{}",
-                f[0].message
+                f.iter()
+                    .all(|x| x.rule == "missing-section"
+                        || (x.rule == "empty-section" && x.line == 1)),
+                "{card:?}: {f:#?}"
             );
         }
         // A card with text but none of the sections is not empty: each missing one counts.
