@@ -160,3 +160,41 @@ fn filling_the_template_place_by_place_never_raises_the_count() {
     }
     assert!(steps > 50, "only {steps} places filled");
 }
+
+/// Hugging Face's annotated template's headings, each with a line of text (the shape
+/// most HF cards have): every heading one level deeper than ours but `## Glossary`,
+/// which sits at our level. The shift is one finding, not one per heading.
+#[test]
+fn a_shifted_outline_is_one_finding_even_with_a_heading_already_in_place() {
+    let (cfg, spec) = setup();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/outlines/hf-annotated-shape.md");
+    let card = std::fs::read_to_string(path).unwrap();
+    let f = check(&spec, &cfg, &card);
+    let levels: Vec<&Finding> = f.iter().filter(|x| x.rule == "heading-level").collect();
+    assert_eq!(levels.len(), 1, "{levels:#?}");
+    assert_eq!(levels[0].line, 5);
+    assert!(
+        levels[0]
+            .message
+            .contains("`## Glossary [optional]` already sits at the template's level"),
+        "{}",
+        levels[0].message
+    );
+    // Moving the rest puts Glossary under another heading: a person applies it.
+    assert!(levels[0].unsafe_fix && !levels[0].fix().is_empty());
+    let safe = fix_text(&spec, &cfg, "models/x/README.md", &card, &NoOracle, false);
+    assert!(safe.remaining.iter().any(|x| x.rule == "heading-level"));
+    let all = fix_text(&spec, &cfg, "models/x/README.md", &card, &NoOracle, true);
+    assert!(
+        !all.remaining.iter().any(|x| x.rule == "heading-level"),
+        "{:#?}",
+        all.remaining
+    );
+    // Without the heading already in place, the same shift is safe.
+    let without = card.replace("## Glossary [optional]\n\nTerms.\n\n", "");
+    let f = check(&spec, &cfg, &without);
+    let levels: Vec<&Finding> = f.iter().filter(|x| x.rule == "heading-level").collect();
+    assert_eq!(levels.len(), 1, "{levels:#?}");
+    assert!(!levels[0].unsafe_fix);
+}

@@ -474,6 +474,18 @@ impl Outline {
     /// person to decide) move by what the paired heading above them moves, or by
     /// the outline's shift when no paired heading is above them.
     fn target_levels(&self, spec: &Spec, card: &Card) -> Vec<u8> {
+        self.levels(spec, card, true)
+    }
+
+    /// The levels the whole outline's shift gives, no heading held back: what the
+    /// shift's one finding offers when holding some back broke it up (a heading that
+    /// already sits at the template's level, left as it is, would end up under
+    /// another section, so the fix is for a person to apply).
+    pub fn shifted_levels(&self, spec: &Spec, card: &Card) -> Vec<u8> {
+        self.levels(spec, card, false)
+    }
+
+    fn levels(&self, spec: &Spec, card: &Card, honour_pins: bool) -> Vec<u8> {
         let n = card.headings.len();
         let first_shifted = self.shift.and_then(|d| {
             (0..n).find(|&c| {
@@ -488,7 +500,7 @@ impl Outline {
         let mut out: Vec<u8> = Vec::with_capacity(n);
         for c in 0..n {
             let level = card.headings[c].level;
-            if self.pinned.get(c).copied().unwrap_or(false) {
+            if honour_pins && self.pinned.get(c).copied().unwrap_or(false) {
                 out.push(level);
                 continue;
             }

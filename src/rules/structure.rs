@@ -174,10 +174,9 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
                 if h.level != s.level && (s.title_slot || ctx.outline.moves_alone(ctx.spec, c)) =>
             {
                 let pinned = ctx.outline.pinned[c];
-                if !s.title_slot
-                    && !pinned
-                    && shift == Some(i16::from(h.level) - i16::from(s.level))
-                {
+                // Part of the whole outline's shift: one finding for all of them,
+                // even where holding one back broke the shift up.
+                if !s.title_slot && shift == Some(i16::from(h.level) - i16::from(s.level)) {
                     shifted.push(c);
                     continue;
                 }
@@ -218,16 +217,46 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
         }
     }
     if let (Some(d), Some(&first)) = (shift, shifted.first()) {
-        // Every heading in the shifted outline moves: the template's and the
-        // author's own, so each keeps the parent it had.
-        let mut all = shifted.clone();
-        for &c in &shifted {
-            all.extend(moving.get(&Some(c)).into_iter().flatten());
-        }
-        all.extend(moving.get(&None).into_iter().flatten());
-        all.sort_unstable();
-        all.dedup();
-        let edits = level_edits(ctx, &all);
+        let held_back = shifted.iter().any(|&c| ctx.outline.pinned[c]);
+        let edits = if held_back {
+            // Moving them all gives a heading another parent: one fix still, for a
+            // person to apply.
+            let levels = ctx.outline.shifted_levels(ctx.spec, ctx.card);
+            (0..ctx.card.headings.len())
+                .filter(|&c| levels[c] != ctx.card.headings[c].level)
+                .filter_map(|c| {
+                    let h = &ctx.card.headings[c];
+                    let text = rewrite_heading(ctx, h, levels[c], None)?;
+                    Some(Edit::replace(h.line, h.end_line, &text))
+                })
+                .collect()
+        } else {
+            // Every heading in the shifted outline moves: the template's and the
+            // author's own, so each keeps the parent it had.
+            let mut all = shifted.clone();
+            for &c in &shifted {
+                all.extend(moving.get(&Some(c)).into_iter().flatten());
+            }
+            all.extend(moving.get(&None).into_iter().flatten());
+            all.sort_unstable();
+            all.dedup();
+            level_edits(ctx, &all)
+        };
+        // Paired headings already at the template's level: left as they are.
+        let stay: Vec<String> = ctx
+            .outline
+            .card_to_spec
+            .iter()
+            .enumerate()
+            .filter_map(|(c, m)| {
+                let (si, k) = (*m)?;
+                let s = &ctx.spec.sections[si];
+                (matches!(k, MatchKind::Exact | MatchKind::Renamed)
+                    && !s.title_slot
+                    && ctx.card.headings[c].level == s.level)
+                    .then(|| ctx.heading_display(c))
+            })
+            .collect();
         let h = &ctx.card.headings[first];
         let (si, _) = ctx.outline.card_to_spec[first].expect("paired");
         let (deeper, verb) = if d > 0 {
@@ -241,23 +270,46 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
         } else {
             message!("{n} levels")
         };
-        out.push(
-            Draft::new(
-                "heading-level",
-                h.line,
-                message!(
-                    "Every heading is {levels} {deeper} than the template's ({} headings, from {} on): {verb} each by {}, e.g. {} → `{}`.",
-                    edits.len(),
-                    ctx.heading_display(first),
-                    if n == 1 { "one `#`".to_string() } else { message!("{n} `#`") },
-                    ctx.heading_display(first),
-                    ctx.spec.sections[si].heading_line()
-                ),
-            )
-            .end_line(h.end_line)
-            .subject(message!("outline shifted by {d}"))
-            .edits(edits),
-        );
+        let mut note = String::new();
+        if !stay.is_empty() {
+            let more = stay.len().saturating_sub(3);
+            note.push_str(&message!(
+                " {}{} already {} at the template's level and {} left as {}.",
+                stay.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                if more > 0 {
+                    message!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                if stay.len() == 1 { "sits" } else { "sit" },
+                if stay.len() == 1 { "is" } else { "are" },
+                if stay.len() == 1 { "it is" } else { "they are" }
+            ));
+        }
+        if held_back {
+            note.push_str(
+                " Moving the others puts a heading under another section, so `fix` applies this only with `--unsafe-fixes`: check the outline after.",
+            );
+        }
+        let d = Draft::new(
+            "heading-level",
+            h.line,
+            message!(
+                "Every heading is {levels} {deeper} than the template's ({} headings, from {} on): {verb} each by {}, e.g. {} → `{}`.{note}",
+                edits.len(),
+                ctx.heading_display(first),
+                if n == 1 { "one `#`".to_string() } else { message!("{n} `#`") },
+                ctx.heading_display(first),
+                ctx.spec.sections[si].heading_line()
+            ),
+        )
+        .end_line(h.end_line)
+        .subject(message!("outline shifted by {d}"));
+        out.push(if held_back {
+            d.unsafe_edits(edits)
+        } else {
+            d.edits(edits)
+        });
     }
 }
 
