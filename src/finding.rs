@@ -314,6 +314,84 @@ impl Draft {
     }
 }
 
+/// One rule's findings in one card: the shape a maintainer reads first (the bot's
+/// summary, the audit page, `review --dry-run`), before each finding in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleGroup {
+    pub rule: String,
+    /// The most severe of them.
+    pub severity: &'static str,
+    /// Their lines, in the order given.
+    pub lines: Vec<usize>,
+    /// How many `fix` clears (safe fixes), and whether more need `--unsafe-fixes`.
+    pub fixable: usize,
+    pub unsafe_fix: bool,
+    /// What the first says.
+    pub message: String,
+}
+
+/// What grouping needs of a finding, from a `Finding` or a review's summary item.
+pub struct GroupInput<'a> {
+    pub rule: &'a str,
+    pub severity: Severity,
+    pub line: usize,
+    /// `fix` clears it (a safe fix).
+    pub fixable: bool,
+    /// Only `fix --unsafe-fixes` does.
+    pub unsafe_fix: bool,
+    pub message: &'a str,
+}
+
+impl<'a> GroupInput<'a> {
+    pub fn of(f: &'a Finding) -> GroupInput<'a> {
+        let has_fix = !f.fix().is_empty();
+        GroupInput {
+            rule: f.rule,
+            severity: f.severity,
+            line: f.line,
+            fixable: has_fix && !f.unsafe_fix,
+            unsafe_fix: has_fix && f.unsafe_fix,
+            message: &f.message,
+        }
+    }
+}
+
+/// Findings grouped by rule: errors first, then the most numerous; each rule once.
+/// The one grouping every reader shows before the findings one by one.
+pub fn group_by_rule<'a>(items: impl IntoIterator<Item = GroupInput<'a>>) -> Vec<RuleGroup> {
+    let mut out: Vec<(Severity, RuleGroup)> = Vec::new();
+    for i in items {
+        match out.iter_mut().find(|(_, g)| g.rule == i.rule) {
+            Some((sev, g)) => {
+                g.lines.push(i.line);
+                g.fixable += usize::from(i.fixable);
+                g.unsafe_fix |= i.unsafe_fix;
+                if i.severity > *sev {
+                    *sev = i.severity;
+                    g.severity = i.severity.as_str();
+                }
+            }
+            None => out.push((
+                i.severity,
+                RuleGroup {
+                    rule: i.rule.to_string(),
+                    severity: i.severity.as_str(),
+                    lines: vec![i.line],
+                    fixable: usize::from(i.fixable),
+                    unsafe_fix: i.unsafe_fix,
+                    message: i.message.to_string(),
+                },
+            )),
+        }
+    }
+    out.sort_by(|(sa, a), (sb, b)| {
+        sb.cmp(sa)
+            .then(b.lines.len().cmp(&a.lines.len()))
+            .then(a.rule.cmp(&b.rule))
+    });
+    out.into_iter().map(|(_, g)| g).collect()
+}
+
 /// `format!` for the texts of findings, written once into a string with room for
 /// almost all of them (95% of messages are under 256 bytes): `format!` grows its
 /// string as it writes, one or two reallocations per message, and measuring first

@@ -14,6 +14,15 @@ pub struct RuleInfo {
     pub good: &'static str,
 }
 
+/// The project's home, where every rule's page is.
+pub const INFORMATION_URI: &str = "https://github.com/ri-scale/modelcard-review";
+
+/// Where a rule is explained: its heading in `docs/rules.md` (generated from `RULES`),
+/// for every reader that links a rule (SARIF, the editor, the summary, the audit).
+pub fn help_uri(rule: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/docs/rules.md#{rule}")
+}
+
 pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "missing-section",

@@ -942,3 +942,93 @@ async fn above_200_cards_the_impact_line_points_to_the_audit() {
         .iter()
         .any(|l| l.path.contains("/git/blobs/")));
 }
+
+/// The summary shows the shape first (issue #32): a pull request adding two real
+/// Hugging Face-shaped cards. Per card a row per rule with its count, its first
+/// lines and what `fix` clears; every finding in full inside a fold. Outside the
+/// folds it fits a screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_summary_of_two_added_hf_cards_shows_the_shape_first() {
+    let organoid = fixture("fixtures/cards/hf-style/organoid-classifier/README.md");
+    let spam = fixture("fixtures/corpus/unknown-repo_datatouille-spam__random_forest_card.md");
+    let mut fake = Fake::new(7, HEAD, BASE);
+    fake.files.push(file(
+        "models/organoid-classifier/README.md",
+        "added",
+        None,
+        Some(&organoid),
+    ));
+    fake.files.push(file(
+        "models/spam-filter/README.md",
+        "added",
+        None,
+        Some(&spam),
+    ));
+    let (url, s) = start(fake).await;
+    let r = run_bin(
+        &url,
+        "pull_request",
+        &event(7, HEAD, false),
+        &[NO_PATHS_INPUT],
+        &["review"],
+    )
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let summary = summary_comment(&s);
+    let mut outside = String::new();
+    let mut depth = 0;
+    for line in summary.lines() {
+        if line.starts_with("<details>") {
+            depth += 1;
+        }
+        if depth == 0 {
+            outside.push_str(line);
+            outside.push('\n');
+        }
+        if line.starts_with("</details>") {
+            depth -= 1;
+        }
+    }
+    let lines = outside.lines().filter(|l| !l.trim().is_empty()).count();
+    assert!(lines <= 45, "{lines} lines outside folds:\n{outside}");
+    // Every finding not posted inline is still in the summary, in a fold.
+    let inline = s.lock().unwrap().review_comments.len();
+    let listed = summary.matches("\n- 🛑 [line ").count()
+        + summary.matches("\n- ⚠️ [line ").count()
+        + summary.matches("\n- ℹ️ [line ").count();
+    let cfg = modelcard_review::config::Config::default();
+    let spec = modelcard_review::template::Spec::default_spec(&cfg).unwrap();
+    let total: usize = [&organoid, &spam]
+        .iter()
+        .map(|t| {
+            modelcard_review::rules::check_text(
+                &spec,
+                &cfg,
+                "models/x/README.md",
+                t,
+                &modelcard_review::rules::NoOracle,
+            )
+            .len()
+        })
+        .sum();
+    assert!(
+        inline + listed >= total - 2,
+        "{inline} inline + {listed} listed of {total}"
+    );
+    // The links make the snapshot long; the shape is what is compared.
+    let shape: String = outside
+        .lines()
+        .map(|l| {
+            let mut out = String::new();
+            let mut rest = l;
+            while let Some(i) = rest.find("](https://") {
+                out.push_str(&rest[..i + 1]);
+                rest = &rest[i + 2..];
+                rest = &rest[rest.find(')').map_or(rest.len(), |j| j + 1)..];
+            }
+            out.push_str(rest);
+            out + "\n"
+        })
+        .collect();
+    insta::assert_snapshot!("summary_two_hf_cards", shape);
+}

@@ -9,7 +9,7 @@ pub mod change;
 pub mod history;
 pub mod page;
 
-use crate::finding::{fingerprints, Counts, Finding};
+use crate::finding::{fingerprints, Counts, Finding, RuleGroup};
 use crate::rules::{CardMap, Status};
 use crate::template::Spec;
 use serde::Serialize;
@@ -37,55 +37,12 @@ pub struct CardEntry {
     pub by_rule: Vec<(&'static str, usize)>,
     /// The card's findings grouped by rule, for the page's row that opens them.
     #[serde(skip)]
-    pub groups: Vec<FindingGroup>,
+    pub groups: Vec<RuleGroup>,
 }
 
-/// One rule's findings on one card: how many, on which lines, how many `fix`
-/// clears, and what the first says.
-#[derive(Debug, Clone)]
-pub struct FindingGroup {
-    pub rule: &'static str,
-    pub severity: &'static str,
-    pub lines: Vec<usize>,
-    pub fixable: usize,
-    /// Whether the fixes need `--unsafe-fixes`.
-    pub unsafe_fix: bool,
-    pub message: String,
-}
-
-/// A card's findings grouped by rule, most severe first, then by count.
-pub fn groups(findings: &[Finding]) -> Vec<FindingGroup> {
-    let mut out: Vec<FindingGroup> = Vec::new();
-    for f in findings {
-        let fixable = usize::from(!f.fix().is_empty());
-        match out.iter_mut().find(|g| g.rule == f.rule) {
-            Some(g) => {
-                g.lines.push(f.line);
-                g.fixable += fixable;
-                g.unsafe_fix |= fixable == 1 && f.unsafe_fix;
-            }
-            None => out.push(FindingGroup {
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                lines: vec![f.line],
-                fixable,
-                unsafe_fix: fixable == 1 && f.unsafe_fix,
-                message: f.message.clone(),
-            }),
-        }
-    }
-    let rank = |s: &str| match s {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
-    out.sort_by(|a, b| {
-        rank(a.severity)
-            .cmp(&rank(b.severity))
-            .then(b.lines.len().cmp(&a.lines.len()))
-            .then(a.rule.cmp(b.rule))
-    });
-    out
+/// A card's findings grouped by rule (the same grouping as the bot's summary).
+pub fn groups(findings: &[Finding]) -> Vec<RuleGroup> {
+    crate::finding::group_by_rule(findings.iter().map(crate::finding::GroupInput::of))
 }
 
 #[derive(Debug, Clone, Serialize)]

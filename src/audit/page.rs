@@ -37,7 +37,7 @@ pub fn render(report: &Report, impact_line: Option<&str>) -> String {
             ])).collect::<Vec<Value>>(),
         ])).collect::<Vec<Value>>(),
         "rules": report.rules.iter().map(|r| json!([
-            r.rule, r.findings, r.cards, crate::report::sarif::help_uri(r.rule),
+            r.rule, r.findings, r.cards, crate::registry::help_uri(r.rule),
         ])).collect::<Vec<Value>>(),
         "history": report.history.as_ref().map(|h| h.iter().map(|p| json!([
             p.commit, p.date, p.cards, p.mean_completeness, p.errors,

@@ -6,7 +6,7 @@ use crate::registry::RULES;
 use serde_json::json;
 use std::io::{self, Write};
 
-pub const INFORMATION_URI: &str = "https://github.com/ri-scale/modelcard-review";
+pub use crate::registry::{help_uri, INFORMATION_URI};
 
 #[derive(Default)]
 pub struct SarifReporter {
@@ -47,11 +47,6 @@ fn sentence(s: &str) -> String {
     } else {
         format!("{t}.")
     }
-}
-
-/// Where a rule is explained: its heading in `docs/rules.md` (generated from `RULES`).
-pub fn help_uri(rule: &str) -> String {
-    format!("{INFORMATION_URI}/blob/main/docs/rules.md#{rule}")
 }
 
 fn driver() -> serde_json::Value {

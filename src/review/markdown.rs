@@ -73,6 +73,60 @@ fn entry(plan: &ReviewPlan, i: &SummaryItem) -> String {
     )
 }
 
+/// Most lines a rule's row links before it counts the rest.
+const SHAPE_LINES: usize = 6;
+
+/// One card's findings as rules, one row each: severity, rule, count, the first
+/// lines as links, what `fix` clears. The shape a maintainer reads before the list.
+fn shape<'a>(
+    plan: &ReviewPlan,
+    path: &str,
+    items: impl Iterator<Item = &'a SummaryItem>,
+) -> String {
+    let groups = crate::finding::group_by_rule(items.map(|i| crate::finding::GroupInput {
+        rule: &i.rule,
+        severity: i.severity,
+        line: i.line,
+        fixable: i.fixable,
+        unsafe_fix: i.unsafe_fix,
+        message: &i.message,
+    }));
+    let mut t = String::from("| | Rule | Count | Lines | `fix` |\n|---|---|---:|---|---|\n");
+    for g in groups {
+        let icon = match g.severity {
+            "error" => "🛑",
+            "warning" => "⚠️",
+            _ => "ℹ️",
+        };
+        let mut lines = g.lines.clone();
+        lines.sort_unstable();
+        lines.dedup();
+        let mut links: Vec<String> = lines
+            .iter()
+            .take(SHAPE_LINES)
+            .map(|&l| format!("[{l}]({})", line_link(plan, path, l)))
+            .collect();
+        if lines.len() > SHAPE_LINES {
+            links.push(format!("+{}", lines.len() - SHAPE_LINES));
+        }
+        let fix = match (g.fixable, g.unsafe_fix) {
+            (0, false) => "—".to_string(),
+            (0, true) => "with `--unsafe-fixes`".to_string(),
+            (n, _) if n == g.lines.len() => "clears all".to_string(),
+            (n, _) => format!("clears {n}"),
+        };
+        let _ = writeln!(
+            t,
+            "| {icon} | [`{}`]({}) | {} | {} | {fix} |",
+            g.rule,
+            crate::registry::help_uri(&g.rule),
+            g.lines.len(),
+            links.join(" ")
+        );
+    }
+    t
+}
+
 /// The line at the reviewed commit on GitHub.
 pub fn line_link(plan: &ReviewPlan, path: &str, line: usize) -> String {
     let server = if plan.server_url.is_empty() {
@@ -192,16 +246,30 @@ pub fn summary(
     if !listed.is_empty() {
         let _ = writeln!(
             s,
-            "\n### Findings elsewhere in the changed cards\n\nThese are not review comments (the line is not in the diff, GitHub would not take the comment, or the run had posted enough), so they are listed here, the most severe first:\n"
+            "\n### Findings elsewhere in the changed cards\n\nThese are not review comments (the line is not in the diff, GitHub would not take the comment, or the run had posted enough). Per card, the rules first, with their lines; each finding in full in the fold below."
         );
+        let card_rank = |p: &str| plan.cards.iter().position(|c| c == p).unwrap_or(usize::MAX);
+        let mut paths: Vec<&str> = listed.iter().map(|i| i.path.as_str()).collect();
+        paths.sort_by_key(|p| (card_rank(p), p.to_string()));
+        paths.dedup();
         // Which entries fit is decided by severity, so a cut drops notices first.
         let entries: Vec<String> = listed.iter().map(|i| entry(plan, i)).collect();
+        let shapes: Vec<(&str, String)> = paths
+            .iter()
+            .map(|p| {
+                (
+                    *p,
+                    shape(plan, p, listed.iter().filter(|i| i.path == *p).copied()),
+                )
+            })
+            .collect();
         let mut by_severity: Vec<usize> = (0..listed.len()).collect();
         by_severity.sort_by_key(|&k| std::cmp::Reverse(listed[k].severity));
-        let mut budget = limit.saturating_sub(s.len() + 1200);
+        let fixed_cost: usize = shapes.iter().map(|(p, t)| t.len() + p.len() + 120).sum();
+        let mut budget = limit.saturating_sub(s.len() + 1200 + fixed_cost);
         let mut shown = vec![false; listed.len()];
         for k in by_severity {
-            let cost = entries[k].len() + listed[k].path.len() + 16;
+            let cost = entries[k].len() + 2;
             if cost <= budget {
                 budget -= cost;
                 shown[k] = true;
@@ -209,25 +277,35 @@ pub fn summary(
                 truncated += 1;
             }
         }
-        // Shown per card, in the cards' order, the most severe first.
-        let mut order: Vec<usize> = (0..listed.len()).filter(|&k| shown[k]).collect();
-        let card_rank = |p: &str| plan.cards.iter().position(|c| c == p).unwrap_or(usize::MAX);
-        order.sort_by_key(|&k| {
-            (
-                card_rank(&listed[k].path),
-                listed[k].path.clone(),
-                std::cmp::Reverse(listed[k].severity),
-                listed[k].line,
-            )
-        });
-        let mut current = "";
-        for k in order {
-            let i = listed[k];
-            if i.path != current {
-                let _ = writeln!(s, "\n**{}**\n", crate::text::code(&i.path));
-                current = &i.path;
+        for (path, table) in &shapes {
+            let mine: Vec<usize> = (0..listed.len())
+                .filter(|&k| listed[k].path == *path)
+                .collect();
+            let _ = writeln!(
+                s,
+                "\n**{}** · {}\n\n{table}",
+                crate::text::code(path),
+                plural(mine.len(), "finding")
+            );
+            // Each finding in full, the most severe first.
+            let mut order: Vec<usize> = mine.into_iter().filter(|&k| shown[k]).collect();
+            if order.is_empty() {
+                continue;
             }
-            s.push_str(&entries[k]);
+            order.sort_by_key(|&k| (std::cmp::Reverse(listed[k].severity), listed[k].line));
+            let _ = writeln!(
+                s,
+                "<details><summary>{} one by one</summary>\n",
+                if order.len() == 1 {
+                    "The finding".to_string()
+                } else {
+                    format!("The {} findings", order.len())
+                }
+            );
+            for k in order {
+                s.push_str(&entries[k]);
+            }
+            let _ = writeln!(s, "\n</details>");
         }
     }
     if truncated > 0 {
@@ -362,7 +440,38 @@ mod tests {
         p.items[0].section = Some("Quantitative Results".into());
         let s = summary(&p, &[], &[], COMMENT_LIMIT);
         assert!(s.contains("#L1) · `placeholder` · `Quantitative Results` — placeholder number 1"));
-        assert!(s.find("#L3)").unwrap() < s.find("#L1)").unwrap(), "{s}");
+        let one_by_one = s.split("<details>").nth(1).unwrap();
+        assert!(
+            one_by_one.find("#L3)").unwrap() < one_by_one.find("#L1)").unwrap(),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn the_shape_comes_first_one_row_per_rule_and_the_rest_folded() {
+        let mut p = plan(40);
+        for (k, i) in p.items.iter_mut().enumerate() {
+            if k % 4 == 0 {
+                i.rule = "broken-link".into();
+                i.severity = Severity::Warning;
+            }
+            i.fixable = k % 2 == 1;
+        }
+        let s = summary(&p, &[], &[], COMMENT_LIMIT);
+        let (outside, folded) = s.split_once("<details>").unwrap();
+        // One row per rule, with a count, the first lines and what fix clears.
+        assert!(
+            outside.contains("| 🛑 | [`placeholder`](https://github.com/ri-scale/modelcard-review/blob/main/docs/rules.md#placeholder) | 29 | [3](")
+                && outside.contains("+23 | clears 19 |"),
+            "{outside}"
+        );
+        assert!(outside.contains("| ⚠️ | [`broken-link`]("), "{outside}");
+        assert!(!outside.contains("placeholder number"), "{outside}");
+        // Every finding is still there, in the fold (line 2's is a review comment).
+        for n in (1..=40).filter(|&n| n != 2) {
+            assert!(folded.contains(&format!("number {n} must go")), "{n}");
+        }
+        assert!(outside.lines().count() < 40, "{}", outside.lines().count());
     }
 
     #[test]

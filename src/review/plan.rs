@@ -119,6 +119,11 @@ pub struct SummaryItem {
     pub section: Option<String>,
     /// Commented inline (by this run or an earlier one).
     pub inline: bool,
+    /// `fix` clears it; or only `fix --unsafe-fixes` does.
+    #[serde(default)]
+    pub fixable: bool,
+    #[serde(default)]
+    pub unsafe_fix: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +218,8 @@ pub fn build_plan(input: &PlanInput) -> ReviewPlan {
                 message: f.message.clone(),
                 section: f.section.clone(),
                 inline: already || on_changed_line,
+                fixable: !f.fix().is_empty() && !f.unsafe_fix,
+                unsafe_fix: !f.fix().is_empty() && f.unsafe_fix,
             });
         }
     }

@@ -29,7 +29,7 @@ pub(super) fn diagnostics(s: &Server, doc: &Document, findings: &[Finding]) -> V
                 Severity::Notice => DiagnosticSeverity::INFORMATION,
             }),
             code: Some(NumberOrString::String(f.rule.to_string())),
-            code_description: crate::report::sarif::help_uri(f.rule)
+            code_description: crate::registry::help_uri(f.rule)
                 .parse::<Uri>()
                 .ok()
                 .map(|href| lsp_types::CodeDescription { href }),
@@ -306,7 +306,7 @@ pub(super) fn hover(s: &mut Server, params: Value) -> Result<Value> {
             r.why,
             r.bad,
             r.good,
-            crate::report::sarif::help_uri(r.id)
+            crate::registry::help_uri(r.id)
         ));
     }
     if parts.is_empty() {
