@@ -779,7 +779,9 @@ fn outline_shows_each_headings_pairing() {
         "{out}"
     );
     assert!(
-        out.contains("## Responsible AI Considerations -> the author's own"),
+        out.contains(
+            "## Responsible AI Considerations -> # Bias, Risks, and Limitations (certain, renamed)"
+        ),
         "{out}"
     );
     let o = run(&["outline", "no/such/card.md"]);

@@ -198,3 +198,62 @@ fn a_shifted_outline_is_one_finding_even_with_a_heading_already_in_place() {
     assert_eq!(levels.len(), 1, "{levels:#?}");
     assert!(!levels[0].unsafe_fix);
 }
+
+/// The last safe-fix cases of issue #32, all real cards in `fixtures/corpus`: a card
+/// without an H1 gets a title inserted (its first heading is a section, not the
+/// model's name), a card of H1s keeps each author's heading where it was, and the
+/// names other conventions give whole sections are aliases.
+#[test]
+fn safe_fixes_insert_a_title_and_keep_every_authors_heading_under_its_parent() {
+    let (cfg, spec) = setup();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
+    for name in [
+        "Azure_azureml-assets__hibou-b_notes.md",
+        "deepimagej_models__usiigaci.md",
+        "deepimagej_models__u-net_glioblastoma_segmentation.md",
+    ] {
+        let text = std::fs::read_to_string(corpus.join(name)).unwrap();
+        let fixed = fix_text(&spec, &cfg, "models/x/README.md", &text, &NoOracle, false).text;
+        // The title is the template's, inserted; no section's heading became it.
+        let first = fixed.lines().find(|l| l.starts_with('#')).unwrap();
+        assert_eq!(first, "# [Model Name]", "{name}:\n{fixed}");
+        // Every heading of the author's own is still there, as they wrote it.
+        for line in modelcard_review::rules::describe_outline(&spec, &text).lines() {
+            let Some((head, _)) = line.split_once(" -> the author's own") else {
+                continue;
+            };
+            let words = head
+                .split_once(": ")
+                .map_or(head, |x| x.1)
+                .trim_start_matches('#')
+                .trim();
+            assert!(
+                fixed
+                    .lines()
+                    .any(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == words),
+                "{name}: the author's heading {words:?} is gone:\n{fixed}"
+            );
+        }
+    }
+    let azure =
+        std::fs::read_to_string(corpus.join("Azure_azureml-assets__hibou-b_notes.md")).unwrap();
+    let outline = modelcard_review::rules::describe_outline(&spec, &azure);
+    assert!(
+        outline.contains("## Intended Use -> # Uses (certain"),
+        "{outline}"
+    );
+    for monai in [
+        "Project-MONAI_model-zoo__spleen_ct_segmentation.md",
+        "Project-MONAI_model-zoo__pathology_nuclick_annotation.md",
+        "Project-MONAI_model-zoo__pathology_nuclei_segmentation_classification.md",
+    ] {
+        let text = std::fs::read_to_string(corpus.join(monai)).unwrap();
+        let outline = modelcard_review::rules::describe_outline(&spec, &text);
+        assert!(
+            outline.contains(
+                "## MONAI Bundle Commands -> # How to Get Started with the Model (certain"
+            ),
+            "{monai}: {outline}"
+        );
+    }
+}

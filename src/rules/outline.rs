@@ -147,8 +147,11 @@ impl Outline {
         }
         let dups: std::collections::HashSet<usize> = o.duplicates.iter().map(|d| d.0).collect();
 
+        o.certain_renames(spec, card, &dups);
         // The title: the first heading at the title's level that comes before every
-        // heading already paired with another section.
+        // heading already paired with another section, an alias's or a typo's
+        // included: a card without a title gets one inserted, never a section's
+        // heading taken for it (`# Intended Use` is Uses, not the model's name).
         for (si, s) in spec.sections.iter().enumerate() {
             if !s.title_slot || o.spec_to_card[si].is_some() {
                 continue;
@@ -161,7 +164,6 @@ impl Outline {
             }
         }
 
-        o.certain_renames(spec, card, &dups);
         o.shift = o.outline_shift(spec, card);
         o.likely_renames(spec, card, &dups);
         o.settle_levels(spec, card);
