@@ -59,6 +59,7 @@ const GENERIC_NEEDLES: &[(&str, Needle)] = &[
     ("TBA", Needle::Word),
     ("TBC", Needle::Word),
     ("FIXME", Needle::Word),
+    ("WIP", Needle::Word),
     (".xx", Needle::Decimals),
     ("lorem ipsum", Needle::Anywhere),
     ("coming soon", Needle::Phrase),
@@ -68,6 +69,9 @@ const GENERIC_NEEDLES: &[(&str, Needle)] = &[
     // Hugging Face's template's own title, never filled in.
     ("model card for model id", Needle::Phrase),
     ("to be added]", Needle::OpenedBy(b'[')),
+    // Prompts in brackets: `[Accuracy Value Here]`, `[Insert the dataset's DOI]`.
+    (" here]", Needle::OpenedBy(b'[')),
+    ("[insert ", Needle::ToCloseOrLineEnd(b']')),
     ("{{", Needle::Tag("}}")),
     ("{%", Needle::Tag("%}")),
 ];

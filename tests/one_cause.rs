@@ -257,3 +257,36 @@ fn safe_fixes_insert_a_title_and_keep_every_authors_heading_under_its_parent() {
         );
     }
 }
+
+/// What real cards hid from the checker (issue #32): HF's marker in backticks as a
+/// field's whole value, `WIP`, `[Accuracy Value Here]`, a `TODO` link target (a
+/// placeholder, not a missing file), and HF's `[optional]` on headings that are not
+/// this template's.
+#[test]
+fn the_misses_real_cards_showed_are_found() {
+    let (cfg, spec) = setup();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/outlines/misses.md");
+    let card = std::fs::read_to_string(path).unwrap();
+    let f = check(&spec, &cfg, &card);
+    let covered = |line: usize| {
+        f.iter()
+            .any(|x| x.rule == "placeholder" && (x.line == line || x.lines.contains(&line)))
+    };
+    for (line, what) in [
+        (10, "`[More Information Needed]`"),
+        (11, "WIP"),
+        (17, "[Accuracy Value Here]"),
+        (19, "a TODO link"),
+    ] {
+        assert!(covered(line), "{what} on line {line} not found: {f:#?}");
+    }
+    assert!(!f.iter().any(|x| x.rule == "broken-link"), "{f:#?}");
+    let marks: Vec<usize> = f
+        .iter()
+        .filter(|x| x.rule == "optional-marker")
+        .map(|x| x.line)
+        .collect();
+    assert_eq!(marks, vec![21, 25]);
+    let fixed = fix_text(&spec, &cfg, "models/x/README.md", &card, &NoOracle, false).text;
+    assert!(!fixed.contains("[optional]"), "{fixed}");
+}

@@ -22,10 +22,55 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         }
         if let Some(frag) = dest.strip_prefix('#') {
             anchor(ctx, &anchors, frag, link.line, link.section, out);
+        } else if is_placeholder_target(dest) {
+            // `[the log](TODO)`: an address not written yet, not a missing file.
+            let line = ctx.card.line_text(link.line);
+            let column = line
+                .find(&format!("]({dest}"))
+                .map(|i| line[..i + 2].chars().count() + 1);
+            let mut d = Draft::new(
+                "placeholder",
+                link.line,
+                message!(
+                    "The link's address {} is a placeholder: write the address it should point to, or remove the link.",
+                    crate::text::code(dest)
+                ),
+            )
+            .section_opt(ctx.section_name(link.section))
+            .subject(dest.to_string());
+            if let Some(c) = column {
+                d = d.columns(c, c + dest.chars().count());
+            }
+            out.push(d);
         } else if is_relative(dest) {
             relative(ctx, dest, link.line, link.is_image, link.section, out);
         }
     }
+}
+
+/// A link target that is a marker of unfinished text (`TODO`, `TBD`, `link`, `url`,
+/// `…`), not a path.
+fn is_placeholder_target(dest: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "todo",
+        "tbd",
+        "tba",
+        "tbc",
+        "fixme",
+        "wip",
+        "link",
+        "url",
+        "...",
+        "…",
+        "xxx",
+        "insert-link",
+        "link-here",
+        "url-here",
+    ];
+    let d = dest
+        .trim_matches(|c| c == '<' || c == '>' || c == ' ')
+        .to_ascii_lowercase();
+    MARKERS.contains(&d.as_str())
 }
 
 /// `missing-toc-entry`: a section the template's table of contents lists, present in

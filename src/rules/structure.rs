@@ -216,6 +216,7 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
             _ => {}
         }
     }
+    own_optional_marks(ctx, out);
     if let (Some(d), Some(&first)) = (shift, shifted.first()) {
         let held_back = shifted.iter().any(|&c| ctx.outline.pinned[c]);
         let edits = if held_back {
@@ -310,6 +311,42 @@ fn renamed_and_levels(ctx: &Context, out: &mut Vec<Draft>) {
         } else {
             d.edits(edits)
         });
+    }
+}
+
+/// `optional-marker` on the author's own headings too: HF's `## Citation [optional]`
+/// is no section of this template, but the mark is the template's all the same.
+fn own_optional_marks(ctx: &Context, out: &mut Vec<Draft>) {
+    const MARK: &str = "[optional]";
+    for (c, h) in ctx.card.headings.iter().enumerate() {
+        if ctx.outline.card_to_spec[c].is_some() {
+            continue;
+        }
+        let line = ctx.card.line_text(h.line);
+        let rest = line.trim_start().trim_start_matches('#').trim();
+        let rest = rest.trim_end_matches('#').trim_end();
+        let Some(at) = rest.to_ascii_lowercase().rfind(MARK) else {
+            continue;
+        };
+        if at + MARK.len() != rest.len() || at == 0 {
+            continue;
+        }
+        let kept = rest[..at].trim_end();
+        let mut d = Draft::new(
+            "optional-marker",
+            h.line,
+            message!(
+                "The heading {} still carries the template's mark `[optional]`: remove it; the hub's settings decide what is optional.",
+                ctx.heading_display(c)
+            ),
+        )
+        .end_line(h.end_line)
+        .section_opt(ctx.section_name(Some(c)))
+        .subject(ctx.card.heading_text(h));
+        if let Some(l) = rewrite_heading(ctx, h, ctx.outline.target_level[c], Some(kept)) {
+            d = d.suggestion(l);
+        }
+        out.push(d);
     }
 }
 
