@@ -20,6 +20,13 @@ fn in_one_piece(ctx: &Context) -> std::collections::BTreeMap<usize, Vec<usize>> 
         if o.spec_to_card[si].is_some() || s.optional || s.title_slot {
             continue;
         }
+        // A subsection whose own subsections the card has is not absent: it is
+        // their missing parent, not text written in one piece.
+        if (0..spec.sections.len())
+            .any(|d| d != si && spec.is_within(d, si) && o.spec_to_card[d].is_some())
+        {
+            continue;
+        }
         if let Some(p) = s.parent.filter(|&p| !spec.sections[p].title_slot) {
             if let Some(pc) = o.spec_to_card[p] {
                 let own_text = ctx
@@ -65,18 +72,25 @@ pub(super) fn missing(ctx: &Context, out: &mut Vec<Draft>) {
             .map(|(at, lines)| insertion(ctx, at, lines))
             .collect();
         let h = &ctx.card.headings[pc];
-        let d = Draft::new(
-            "missing-section",
-            h.line,
+        // Text in one piece, or subsections of the author's that are not these.
+        let has_subsections = o.logical_parent.contains(&Some(pc));
+        let message = if has_subsections {
+            message!(
+                "{} lacks the subsections {} that the template asks for: add them, each with its part of the text (or “Not applicable” under one that does not apply).",
+                ctx.heading_display(pc),
+                names.join(", ")
+            )
+        } else {
             message!(
                 "{} holds in one piece what the template splits into {}: add these subsections and move each part of the text under its own (or write “Not applicable” under one that does not apply).",
                 ctx.heading_display(pc),
                 names.join(", ")
-            ),
-        )
-        .end_line(h.end_line)
-        .section(spec.sections[p].text.clone())
-        .subject(message!("subsections of {}", spec.sections[p].text));
+            )
+        };
+        let d = Draft::new("missing-section", h.line, message)
+            .end_line(h.end_line)
+            .section(spec.sections[p].text.clone())
+            .subject(message!("subsections of {}", spec.sections[p].text));
         out.push(if safe {
             d.edits(edits)
         } else {

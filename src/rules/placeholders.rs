@@ -27,18 +27,23 @@ fn front_matter(ctx: &Context, out: &mut Vec<Draft>) {
         let end = text[open..].find("}}").map_or(text.len(), |e| open + e + 2);
         let tag = &text[open..end];
         let key = text.split(':').next().unwrap_or("").trim();
-        out.push(
-            Draft::new(
-                "placeholder",
-                line,
-                message!(
-                    "{} in the front matter's {} is a template tag, not a value: write the value (the hub and Hugging Face read it), or remove the key.",
-                    crate::text::code(tag),
-                    crate::text::code(&format!("{key}:"))
-                ),
+        // A tag standing for whole lines of YAML (`{{ card_data }}`) is no key's value.
+        let message = if text[..open].trim().is_empty() {
+            message!(
+                "{} in the front matter is a template tag that stands for the card's metadata, not YAML: write the keys it stands for (such as `license:` and `tags:`), which the hub and Hugging Face read.",
+                crate::text::code(tag)
             )
-            .column(text[..open].chars().count() + 1)
-            .subject(tag.to_string()),
+        } else {
+            message!(
+                "{} in the front matter's {} is a template tag, not a value: write the value (the hub and Hugging Face read it), or remove the key.",
+                crate::text::code(tag),
+                crate::text::code(&format!("{key}:"))
+            )
+        };
+        out.push(
+            Draft::new("placeholder", line, message)
+                .column(text[..open].chars().count() + 1)
+                .subject(tag.to_string()),
         );
     }
 }
@@ -158,7 +163,17 @@ fn placeholders(ctx: &Context, out: &mut Vec<Draft>) {
         .filter(|(_, lh)| lh.texts.iter().all(is_tag))
         .map(|(l, _)| *l)
         .collect();
-    if tag_lines.len() >= UNRENDERED_TAG_LINES {
+    // Only a card that is all template: where some of it is written by hand,
+    // rendering would erase that text, and each tag is a place to fill instead.
+    let hand_written = || {
+        card.blocks.iter().enumerate().any(|(bi, b)| {
+            b.kind != crate::card::BlockKind::Heading
+                && ctx.facts.content[bi]
+                && ctx.facts.hits_of(bi).is_empty()
+                && ctx.facts.template_text[bi].is_none()
+        })
+    };
+    if tag_lines.len() >= UNRENDERED_TAG_LINES && !hand_written() {
         let first = tag_lines[0];
         let shown: Vec<String> = tag_lines.iter().take(5).map(|l| l.to_string()).collect();
         let sample = by_line[&first].texts[0].clone();
@@ -397,6 +412,20 @@ mod tests {
             "{}",
             p[0].message
         );
+        // Half written by hand: each tag line is a place to fill (rendering would
+        // erase the hand-written half), not one "render it".
+        let half = "# Seg\n\nA segmentation model for nuclei.\n\n# Details\n\n{{ model_description }}\n\n{{ model_sources }}\n\n{{ model_uses }}\n";
+        let f = run(&s, half);
+        let p = only(&f, "placeholder");
+        assert_eq!(
+            p.iter().map(|x| x.line).collect::<Vec<_>>(),
+            vec![7, 9, 11],
+            "{f:#?}"
+        );
+        assert!(
+            !p.iter().any(|x| x.message.contains("unrendered")),
+            "{p:#?}"
+        );
     }
 
     #[test]
@@ -425,6 +454,16 @@ mod tests {
         assert_eq!(p.len(), 1, "{f:#?}");
         assert_eq!((p[0].line, p[0].column), (2, 10));
         assert!(p[0].message.contains("`license:`"), "{}", p[0].message);
+        // A tag that is a whole line stands for keys: it is not quoted as one.
+        let card = "---\n{{ card_data }}\n---\n\n# M\n\nA model.\n\n# Details\n\nText.\n";
+        let f = run(&s, card);
+        let p = only(&f, "placeholder");
+        assert_eq!(p.len(), 1, "{f:#?}");
+        assert!(
+            !p[0].message.contains("}}:`") && p[0].message.contains("write the keys it stands for"),
+            "{}",
+            p[0].message
+        );
     }
 
     #[test]
