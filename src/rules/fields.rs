@@ -160,11 +160,39 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                     labels.join(", ")
                 )
             };
+            // With no text of the author's, the section is unwritten: the grouping
+            // takes this into that section's leftovers (see `group`).
             out.push(
                 Draft::new("missing-field", h.line, msg)
                     .section_opt(section_name.clone())
-                    .subject("every field")
+                    .subject(if prose { "every field" } else { NO_FIELDS })
                     .edits(vec![field_insertion(ctx, c, None, &lines)]),
+            );
+            continue;
+        }
+        if missing.len() >= 2 {
+            // Several fields missing from one section: one piece of work, one
+            // finding that names each, with one insertion of all of them.
+            let lines: Vec<String> = missing.iter().map(|f| f.line.clone()).collect();
+            let labels: Vec<String> = missing
+                .iter()
+                .map(|f| message!("**{}:**", f.label))
+                .collect();
+            out.push(
+                Draft::new(
+                    "missing-field",
+                    h.line,
+                    message!(
+                        "{} lacks {} of the template's fields: {}. Add a line for each (`- **{}:** …`) with the information, or “Not applicable” and why.",
+                        ctx.heading_display(c),
+                        missing.len(),
+                        labels.join(", "),
+                        missing[0].label
+                    ),
+                )
+                .section_opt(section_name.clone())
+                .subject("missing fields")
+                .edits(vec![field_insertion(ctx, c, last_field, &lines)]),
             );
             continue;
         }
@@ -194,6 +222,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         }
     }
 }
+
+/// The subject of "none of the template's fields" in a section with no text of the
+/// author's: the same piece of work as its placeholders, grouped with them.
+pub(super) const NO_FIELDS: &str = "no fields";
 
 /// The section has text of the author's (not only template text or placeholders).
 fn section_has_text(ctx: &Context, c: usize) -> bool {
@@ -346,9 +378,15 @@ mod tests {
             "# M\n\nA model.\n\n# Training\n\n- **Epoch / batch size / learning rate:** 50, 8, 1e-4\n- **Loss:** Dice\n- **Optimizers:** Adam\n\n# Architecture\n\nA U-Net.\n\n## Input specification\n\n2D, float32.\n\n## Output specifications\n\nMasks.\n",
         );
         assert!(only(&f, "missing-field").is_empty(), "{f:#?}");
-        // A word two fields share names neither.
+        // A word two fields share names neither: both are missing, in one finding.
         let f = run(&s, "# M\n\nA model.\n\n# Training\n\n- **Epochs:** 5\n- **Batch size:** 8\n- **Learning rate:** 1\n- **Loss function:** Dice\n- **Optimizer:** Adam\n\n# Architecture\n\n- **Specifications:** 2D\n");
-        assert_eq!(only(&f, "missing-field").len(), 2, "{f:#?}");
+        let m = only(&f, "missing-field");
+        assert_eq!(m.len(), 1, "{f:#?}");
+        assert!(
+            m[0].message.contains("lacks 2 of the template's fields: **Input specifications:**, **Output specifications:**"),
+            "{}",
+            m[0].message
+        );
     }
 
     #[test]

@@ -19,8 +19,69 @@ const LEFTOVERS: [&str; 2] = ["placeholder", "template-text"];
 /// Most lines and fields a grouped message names before it counts the rest.
 const NAMED: usize = 8;
 
+/// The card's findings, one per cause: each top-level section's leftovers, and the
+/// template's `[optional]` marks left anywhere in the card.
+pub fn by_cause(ctx: &Context, findings: Vec<Finding>) -> Vec<Finding> {
+    optional_marks(leftovers(ctx, findings))
+}
+
+/// `[optional]` left on headings and field labels: one mark copied with the
+/// template, one finding that removes them all.
+fn optional_marks(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let marks: Vec<usize> = (0..findings.len())
+        .filter(|&i| findings[i].rule == "optional-marker")
+        .collect();
+    if marks.len() < 2 {
+        return findings;
+    }
+    let mut edits: Vec<crate::finding::Edit> = Vec::new();
+    for &i in &marks {
+        for e in findings[i].fix() {
+            if !edits.contains(&e) {
+                edits.push(e);
+            }
+        }
+    }
+    // Two fixes on the same lines cannot be one fix: then they stay apart.
+    let overlap = edits.iter().enumerate().any(|(a, x)| {
+        edits[a + 1..].iter().any(|y| {
+            !x.is_insertion() && !y.is_insertion() && x.line <= y.end_line && y.line <= x.end_line
+        })
+    });
+    if overlap {
+        return findings;
+    }
+    let lines: Vec<usize> = marks.iter().map(|&i| findings[i].line).collect();
+    let named: Vec<String> = lines.iter().take(NAMED).map(usize::to_string).collect();
+    let first = &findings[marks[0]];
+    let merged = Finding {
+        message: message!(
+            "{} headings and field labels still carry the template's mark `[optional]` (lines {}{}): remove it from each; the hub's settings decide what is optional.",
+            marks.len(),
+            named.join(", "),
+            if lines.len() > NAMED { ", …" } else { "" }
+        ),
+        section: None,
+        field: None,
+        suggestion: None,
+        edits,
+        unsafe_fix: marks.iter().any(|&i| findings[i].unsafe_fix),
+        subject: "[optional] marks".to_string(),
+        lines,
+        ..first.clone()
+    };
+    let keep = marks[0];
+    findings[keep] = merged;
+    let mut k = 0;
+    findings.retain(|_| {
+        k += 1;
+        !marks[1..].contains(&(k - 1))
+    });
+    findings
+}
+
 /// The card's findings with each top-level section's leftovers as one finding.
-pub fn leftovers(ctx: &Context, findings: Vec<Finding>) -> Vec<Finding> {
+fn leftovers(ctx: &Context, findings: Vec<Finding>) -> Vec<Finding> {
     let card = ctx.card;
     if card.headings.is_empty() {
         return findings;
@@ -35,10 +96,18 @@ pub fn leftovers(ctx: &Context, findings: Vec<Finding>) -> Vec<Finding> {
     };
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); card.headings.len()];
     for (i, f) in findings.iter().enumerate() {
-        if LEFTOVERS.contains(&f.rule) {
+        let unwritten = f.rule == "missing-field" && f.subject == super::fields::NO_FIELDS;
+        if LEFTOVERS.contains(&f.rule) || unwritten {
             if let Some(g) = group_of(f.line) {
                 members[g].push(i);
             }
+        }
+    }
+    // A section with none of its fields joins only a group of leftovers: alone it
+    // is its own finding.
+    for m in &mut members {
+        if !m.iter().any(|&i| LEFTOVERS.contains(&findings[i].rule)) {
+            m.clear();
         }
     }
     if members.iter().all(|m| m.len() < 2) {
@@ -90,7 +159,11 @@ fn merge(ctx: &Context, group: usize, members: Vec<&Finding>) -> Finding {
     lines.sort_unstable();
     lines.dedup();
     let placeholders = members.iter().filter(|f| f.rule == "placeholder").count();
-    let prompts = members.len() - placeholders;
+    let prompts = members.iter().filter(|f| f.rule == "template-text").count();
+    let unwritten: Vec<&&Finding> = members
+        .iter()
+        .filter(|f| f.rule == "missing-field")
+        .collect();
     let mut fields: Vec<String> = Vec::new();
     for f in &members {
         if let Some(fl) = &f.field {
@@ -131,6 +204,11 @@ fn merge(ctx: &Context, group: usize, members: Vec<&Finding>) -> Finding {
         what.push(format!(
             "{prompts} instruction{s} or example{s} from the template"
         ));
+    }
+    for u in &unwritten {
+        // "`### Training Data` has none of the template's fields. Add …": the section.
+        let section = u.message.split(" has none").next().unwrap_or_default();
+        what.push(format!("{section} has none of the template's fields yet"));
     }
     let named: Vec<String> = lines.iter().take(NAMED).map(usize::to_string).collect();
     let line_list = if lines.len() > NAMED {
@@ -173,7 +251,8 @@ fn merge(ctx: &Context, group: usize, members: Vec<&Finding>) -> Finding {
         section: ctx.section_name(Some(group)),
         field: None,
         suggestion: None,
-        edits: Vec::new(),
+        // The fields' insertion, `fix`'s part of the work.
+        edits: unwritten.iter().flat_map(|u| u.fix()).collect(),
         unsafe_fix: false,
         subject: "the template's text".to_string(),
         // A finding of one line is a finding of one place.

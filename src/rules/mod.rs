@@ -248,7 +248,7 @@ fn check_card_as(
     findings.retain(|f| !suppressions.covers(f));
     let suppressed = before - findings.len();
     let findings = match grouping {
-        Grouping::ByCause => group::leftovers(&ctx, findings),
+        Grouping::ByCause => group::by_cause(&ctx, findings),
         Grouping::PerPlace => findings,
     };
     CardCheck {
