@@ -12,7 +12,6 @@ use crate::report::{FileResult, Reporter, Totals};
 use crate::rules::{check_card, unreadable, LinkOracle, NoOracle};
 use crate::template::Spec;
 use anyhow::{Context, Result};
-use globset::{GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -64,47 +63,7 @@ pub fn links_base(disk: &Path, repo: &str, root: &Path) -> (PathBuf, String, boo
     }
 }
 
-pub struct Globs {
-    include: GlobSet,
-    exclude: GlobSet,
-}
-
-impl Globs {
-    /// The configured `paths` and `exclude`, as given.
-    pub fn new(cfg: &Config) -> Result<Globs> {
-        Globs::with_exclude(cfg, &cfg.exclude)
-    }
-
-    /// For paths relative to the repository root (a pull request's files): without
-    /// configured `paths`, the repository's own README and docs are not cards.
-    pub fn for_repository(cfg: &Config) -> Result<Globs> {
-        Globs::with_exclude(cfg, &cfg.excluded())
-    }
-
-    fn with_exclude(cfg: &Config, exclude: &[String]) -> Result<Globs> {
-        let build = |globs: &[String]| -> Result<GlobSet> {
-            let mut b = GlobSetBuilder::new();
-            for g in globs {
-                b.add(
-                    globset::GlobBuilder::new(g)
-                        .literal_separator(true)
-                        .build()
-                        .with_context(|| format!("bad glob {g:?}"))?,
-                );
-            }
-            Ok(b.build()?)
-        };
-        Ok(Globs {
-            include: build(&cfg.paths)?,
-            exclude: build(exclude)?,
-        })
-    }
-
-    /// A repository path (`/`-separated, relative) is a card to check.
-    pub fn matches(&self, path: &str) -> bool {
-        self.include.is_match(path) && !self.exclude.is_match(path)
-    }
-}
+pub use crate::config::Globs;
 
 /// The settings that judge some cards: a config (or the defaults), its template, and
 /// the folder its globs and the cards' repository paths are relative to.

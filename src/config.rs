@@ -4,6 +4,7 @@
 
 use crate::finding::{FailOn, Severity};
 use anyhow::{bail, Context, Result};
+use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -283,6 +284,50 @@ pub fn parse_level(s: &str) -> Option<Level> {
         "warning" | "warn" => Some(Level::On(Severity::Warning)),
         "notice" | "note" | "info" => Some(Level::On(Severity::Notice)),
         _ => None,
+    }
+}
+
+/// Which repository paths are cards: the configured `paths` and `exclude`, as
+/// globs (`/` never matched by `*`).
+pub struct Globs {
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+impl Globs {
+    /// The configured `paths` and `exclude`, as given.
+    pub fn new(cfg: &Config) -> Result<Globs> {
+        Globs::with_exclude(cfg, &cfg.exclude)
+    }
+
+    /// For paths relative to the repository root (a pull request's files): without
+    /// configured `paths`, the repository's own README and docs are not cards.
+    pub fn for_repository(cfg: &Config) -> Result<Globs> {
+        Globs::with_exclude(cfg, &cfg.excluded())
+    }
+
+    fn with_exclude(cfg: &Config, exclude: &[String]) -> Result<Globs> {
+        let build = |globs: &[String]| -> Result<GlobSet> {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                b.add(
+                    globset::GlobBuilder::new(g)
+                        .literal_separator(true)
+                        .build()
+                        .with_context(|| format!("bad glob {g:?}"))?,
+                );
+            }
+            Ok(b.build()?)
+        };
+        Ok(Globs {
+            include: build(&cfg.paths)?,
+            exclude: build(exclude)?,
+        })
+    }
+
+    /// A repository path (`/`-separated, relative) is a card to check.
+    pub fn matches(&self, path: &str) -> bool {
+        self.include.is_match(path) && !self.exclude.is_match(path)
     }
 }
 

@@ -4,7 +4,7 @@
 //! Action takes them from the base), and the same planner decides what goes inline.
 
 use crate::audit::change::{self, Side};
-use crate::check::Globs;
+use crate::config::Globs;
 use crate::config::{Config, Overrides, DEFAULT_CONFIG_NAME};
 use crate::diff::ChangedLines;
 use crate::git::{git, git_text, Blobs, Tree};

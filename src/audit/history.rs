@@ -5,7 +5,7 @@
 //! A card's text that an earlier commit already had is not checked again.
 
 use super::{mean, HistoryPoint};
-use crate::check::Globs;
+use crate::config::Globs;
 use crate::config::Config;
 use crate::git::{git, git_text, Blobs, Tree};
 use crate::rules::{check_card_bytes, map_card};

@@ -6,11 +6,11 @@
 //! itself is judged by the base's.
 
 use super::client::Api;
+use super::contents::{blob, TreeOracle};
 use super::event::PullRequestRef;
-use super::pr::{blob, TreeOracle};
 use super::settings::{self, Settings, SettingsSource};
 use crate::audit::change::{self, Side};
-use crate::check::Globs;
+use crate::config::Globs;
 use futures::StreamExt;
 
 const CONCURRENT_FETCHES: usize = 4;

@@ -3,6 +3,7 @@
 //! access, leaves annotations, the job summary and the exit status.
 
 pub mod client;
+pub mod contents;
 pub mod event;
 mod impact;
 pub mod pr;

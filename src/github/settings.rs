@@ -5,7 +5,7 @@
 //! read.
 
 use super::client::Api;
-use super::pr::{contents_at, ContentsError};
+use super::contents::{contents_at, ContentsError};
 use crate::config::{Config, Overrides, DEFAULT_CONFIG_NAME};
 use crate::template::Spec;
 use std::path::Path;

@@ -333,10 +333,7 @@ fn planned_comment(f: &Finding, fingerprint: &str, changed: &ChangedLines) -> Pl
     }
 }
 
-/// A fence longer than any run of backticks inside, so the suggestion cannot end it.
-pub fn fence_for(text: &str) -> String {
-    "`".repeat((crate::text::longest_backtick_run(text) + 1).max(3))
-}
+pub use crate::text::fence_for;
 
 /// A message and a suggestion within these, with the frame around them, keep a
 /// comment far under GitHub's 65,536 characters.

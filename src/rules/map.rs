@@ -91,7 +91,7 @@ pub fn map_card(spec: &Spec, cfg: &Config, text: &str) -> CardMap {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let card = Card::parse(text);
     let ctx = Context::new(spec, &card, cfg, "", &NoOracle);
-    let filled = filled(&ctx);
+    let filled = ctx.filled();
     let n = card.headings.len();
     // Placeholders or template text in a heading's own body or a subsection's.
     let mut unfilled_text = vec![false; n];
@@ -172,36 +172,6 @@ pub fn map_card(spec: &Spec, cfg: &Config, text: &str) -> CardMap {
         })
         .collect();
     CardMap { headings, sections }
-}
-
-/// Per card heading: it or a subsection under it holds text of the author's own,
-/// code, an image or HTML (what `empty-section` counts as written).
-pub(super) fn filled(ctx: &Context) -> Vec<bool> {
-    let card = ctx.card;
-    let n = card.headings.len();
-    let mut filled = vec![false; n];
-    for (bi, b) in card.blocks.iter().enumerate() {
-        if let Some(s) = b.section {
-            if ctx.facts.content[bi] && s < n {
-                filled[s] = true;
-            }
-        }
-    }
-    for oc in &card.other_content {
-        if let Some(s) = oc.section {
-            if s < n {
-                filled[s] = true;
-            }
-        }
-    }
-    for i in (0..n).rev() {
-        if filled[i] {
-            if let Some(p) = ctx.outline.logical_parent[i] {
-                filled[p] = true;
-            }
-        }
-    }
-    filled
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 //! inserts there (the template's own heading, text and fields). An insertion that
 //! would take the author's headings under it is offered as an unsafe fix.
 
-use super::structure::quote_instruction;
 use super::{Context, MatchKind};
 use crate::finding::{message, Draft, Edit};
 
@@ -161,7 +160,7 @@ pub(super) fn missing(ctx: &Context, out: &mut Vec<Draft>) {
             message!(
                 "The section `{}` is missing. Add it {where_}{with}, and fill it in.{}",
                 s.heading_line(),
-                quote_instruction(ctx, si)
+                ctx.quote_instruction(si)
             ),
         )
         .section(s.text.clone())

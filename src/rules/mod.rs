@@ -104,6 +104,47 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The template's instruction for a section, as a sentence a message ends with.
+    pub fn quote_instruction(&self, si: usize) -> String {
+        match &self.spec.sections[si].instruction {
+            Some(i) => crate::finding::message!(
+                " The template asks: “{}”",
+                crate::text::ellipsize(i.trim_matches(|c| c == '*' || c == '_'), 160)
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Per card heading: it or a subsection under it holds text of the author's own,
+    /// code, an image or HTML (what `empty-section` counts as written, and the map).
+    pub fn filled(&self) -> Vec<bool> {
+        let card = self.card;
+        let n = card.headings.len();
+        let mut filled = vec![false; n];
+        for (bi, b) in card.blocks.iter().enumerate() {
+            if let Some(s) = b.section {
+                if self.facts.content[bi] && s < n {
+                    filled[s] = true;
+                }
+            }
+        }
+        for oc in &card.other_content {
+            if let Some(s) = oc.section {
+                if s < n {
+                    filled[s] = true;
+                }
+            }
+        }
+        for i in (0..n).rev() {
+            if filled[i] {
+                if let Some(p) = self.outline.logical_parent[i] {
+                    filled[p] = true;
+                }
+            }
+        }
+        filled
+    }
+
     /// The heading as the card writes it, quoted for messages (a code span, so the
     /// card's text stays inert wherever the message is rendered): `## Model Description`.
     pub fn heading_display(&self, h: usize) -> String {

@@ -5,7 +5,6 @@
 use super::{Context, MatchKind};
 use crate::card::Heading;
 use crate::finding::{message, Draft, Edit};
-use crate::text::ellipsize;
 
 pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     // An empty card gets one `missing-section` per top-level section of the
@@ -16,16 +15,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     order(ctx, out);
     duplicates(ctx, out);
     empty(ctx, out);
-}
-
-pub(super) fn quote_instruction(ctx: &Context, si: usize) -> String {
-    match &ctx.spec.sections[si].instruction {
-        Some(i) => message!(
-            " The template asks: “{}”",
-            ellipsize(i.trim_matches(|c| c == '*' || c == '_'), 160)
-        ),
-        None => String::new(),
-    }
 }
 
 /// The heading line rewritten at `level` with `text`, as a suggestion for lines
@@ -471,7 +460,7 @@ fn duplicates(ctx: &Context, out: &mut Vec<Draft>) {
 fn empty(ctx: &Context, out: &mut Vec<Draft>) {
     let card = ctx.card;
     let n = card.headings.len();
-    let mut filled = super::map::filled(ctx);
+    let mut filled = ctx.filled();
     // A stub followed by the real section: the duplicate warning says it all.
     for &(dup, si) in &ctx.outline.duplicates {
         if filled[dup] {
@@ -511,7 +500,7 @@ fn empty(ctx: &Context, out: &mut Vec<Draft>) {
                 message!(
                     "The section {} has no content yet (template instructions, placeholders and comments do not count). Write it for your model, or say why it does not apply.{}",
                     ctx.heading_display(c),
-                    quote_instruction(ctx, si)
+                    ctx.quote_instruction(si)
                 ),
             )
             .end_line(h.end_line)

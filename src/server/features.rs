@@ -296,7 +296,7 @@ pub(super) fn hover(s: &mut Server, params: Value) -> Result<Value> {
         .filter(|f| (f.line..=f.end_line.max(f.line)).contains(&line))
     {
         let Some(r) = rule_info(f.rule) else { continue };
-        let fence = crate::review::plan::fence_for(&format!("{}{}", r.bad, r.good));
+        let fence = crate::text::fence_for(&format!("{}{}", r.bad, r.good));
         parts.push(format!(
             "**{}** ({}): {}\n\n{}\n\n**Why:** {}\n\nInstead of:\n{fence}markdown\n{}\n{fence}\nwrite:\n{fence}markdown\n{}\n{fence}\n[About this rule]({})",
             r.id,
@@ -325,7 +325,7 @@ pub(super) fn hover(s: &mut Server, params: Value) -> Result<Value> {
                             sec.text.replace('*', "\\*")
                         );
                         if !sec.body.is_empty() {
-                            let fence = crate::review::plan::fence_for(&sec.body.join("\n"));
+                            let fence = crate::text::fence_for(&sec.body.join("\n"));
                             t.push_str(&format!(
                                 "\n\nThe template asks for:\n{fence}markdown\n{}\n{fence}",
                                 sec.body.join("\n").trim()

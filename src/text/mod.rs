@@ -164,6 +164,12 @@ pub fn longest_backtick_run(text: &str) -> usize {
     longest
 }
 
+/// A code fence longer than any run of backticks inside, so the text cannot end it
+/// (a review's suggestion, a rule's example, a template's text in a hover).
+pub fn fence_for(text: &str) -> String {
+    "`".repeat((longest_backtick_run(text) + 1).max(3))
+}
+
 /// `code`, never cut: for a command the reader copies.
 pub fn code_whole(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
