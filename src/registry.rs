@@ -97,6 +97,14 @@ pub const RULES: &[RuleInfo] = &[
         good: "## Model Description\n- **Developed by:** Jane Doe\n- **License:** MIT",
     },
     RuleInfo {
+        id: "field-elsewhere",
+        default_severity: Severity::Warning,
+        summary: "A field the template puts in one section is given in another.",
+        why: "The fact is there, but readers and the hub's tools look for it where the template puts it.",
+        bad: "## Compute Infrastructure\n- **Framework:** PyTorch 2.1",
+        good: "### Training Hyperparameters\n- **Framework:** PyTorch 2.1",
+    },
+    RuleInfo {
         id: "empty-field",
         default_severity: Severity::Error,
         summary: "A field label has nothing after it.",

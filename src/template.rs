@@ -103,6 +103,8 @@ impl Spec {
     pub fn from_markdown(template: &str, name: &str, cfg: &Config) -> Result<Spec> {
         let template = template.strip_prefix('\u{feff}').unwrap_or(template);
         let card = Card::parse(template);
+        let builtin_fields: std::collections::BTreeMap<String, Vec<String>> =
+            toml::from_str(DEFAULT_FIELD_ALIASES).expect("templates/field-aliases.toml is valid");
         let (preamble_end, footer_start) = frame_lines(&card);
         // Sections after the template's closing horizontal rule (a Glossary) are
         // optional unless the config requires them.
@@ -239,6 +241,9 @@ impl Spec {
                 if let Some(aliases) = cfg.field_aliases.get(label.as_str()) {
                     accepted.extend(aliases.iter().map(|a| field_key(a)));
                 }
+                if let Some(aliases) = builtin_fields.get(label.as_str()) {
+                    accepted.extend(aliases.iter().map(|a| field_key(a)));
+                }
                 sections[si].fields.push(FieldSpec {
                     label: label.clone(),
                     hint: is_bracket_span(value).then(|| {
@@ -346,6 +351,9 @@ impl Spec {
         false
     }
 }
+
+/// The built-in table of other conventions' labels for fields.
+pub const DEFAULT_FIELD_ALIASES: &str = include_str!("../templates/field-aliases.toml");
 
 /// The built-in table of other conventions' names for sections.
 pub const DEFAULT_SECTION_ALIASES: &str = include_str!("../templates/section-aliases.toml");

@@ -289,3 +289,48 @@ fn the_misses_real_cards_showed_are_found() {
     let fixed = fix_text(&spec, &cfg, "models/x/README.md", &card, &NoOracle, false).text;
     assert!(!fixed.contains("[optional]"), "{fixed}");
 }
+
+/// A field is there when the card says it (issue #32): under a label that holds the
+/// field's words (`Initial learning rate`), under another convention's label
+/// (`Weight decay` for Regularization, the alias data), or under its own label in
+/// another section, where a `field-elsewhere` warning says where it is and where the
+/// template wants it, never "add the information".
+#[test]
+fn a_field_is_there_when_the_card_says_it() {
+    let (cfg, spec) = setup();
+    let good = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cards/good/nuclei-unet-2d/README.md"),
+    )
+    .unwrap();
+    assert!(check(&spec, &cfg, &good).is_empty());
+    let framework = good
+        .lines()
+        .find(|l| l.starts_with("- **Framework:**"))
+        .unwrap()
+        .to_string();
+    let moved = good
+        .replacen(&format!("{framework}\n"), "", 1)
+        .replace("- **Learning rate:**", "- **Initial learning rate:**")
+        .replace("- **Regularization:**", "- **Weight decay:**")
+        .replace(
+            "## Compute Infrastructure\n",
+            &format!("## Compute Infrastructure\n\n{framework}\n"),
+        );
+    let f = check(&spec, &cfg, &moved);
+    assert!(!f.iter().any(|x| x.rule == "missing-field"), "{f:#?}");
+    let elsewhere: Vec<&Finding> = f.iter().filter(|x| x.rule == "field-elsewhere").collect();
+    assert_eq!(elsewhere.len(), 1, "{f:#?}");
+    assert_eq!(
+        elsewhere[0].severity,
+        modelcard_review::finding::Severity::Warning
+    );
+    assert!(
+        elsewhere[0].message.contains("`## Compute Infrastructure`")
+            && elsewhere[0]
+                .message
+                .contains("`### Training Hyperparameters`"),
+        "{}",
+        elsewhere[0].message
+    );
+    assert!(!elsewhere[0].message.contains("add the information"));
+}

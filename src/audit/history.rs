@@ -5,8 +5,8 @@
 //! A card's text that an earlier commit already had is not checked again.
 
 use super::{mean, HistoryPoint};
-use crate::config::Globs;
 use crate::config::Config;
+use crate::config::Globs;
 use crate::git::{git, git_text, Blobs, Tree};
 use crate::rules::{check_card_bytes, map_card};
 use crate::template::Spec;

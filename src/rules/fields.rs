@@ -137,6 +137,32 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                 }
             }
         }
+        // A field the card states under another section: there, not missing.
+        missing.retain(|f| match stated_elsewhere(ctx, &owner, c, spec, f) {
+            Some(bi) => {
+                let b = &card.blocks[bi];
+                let here = b.section.map_or_else(
+                    || "the top of the card".to_string(),
+                    |s| ctx.heading_display(s),
+                );
+                out.push(
+                    Draft::new(
+                        "field-elsewhere",
+                        b.line,
+                        message!(
+                            "**{}:** is given under {here}, but the template has it in {}: move the line there, so readers and the hub's tools find it.",
+                            f.label,
+                            ctx.heading_display(c)
+                        ),
+                    )
+                    .section_opt(section_name.clone())
+                    .field(f.label.clone())
+                    .subject(f.label.clone()),
+                );
+                false
+            }
+            None => true,
+        });
         let h = &card.headings[c];
         let last_field = fields_here.last().map(|e| e.1);
         if missing.len() >= 2 && missing.len() == spec.fields.len() && fields_here.is_empty() {
@@ -223,6 +249,52 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
     }
 }
 
+/// A field block in another section of the card (not one that section's own
+/// template expects there) whose label names field `f`.
+fn stated_elsewhere(
+    ctx: &Context,
+    owner: &[usize],
+    c: usize,
+    spec: &crate::template::SectionSpec,
+    f: &crate::template::FieldSpec,
+) -> Option<usize> {
+    let card = ctx.card;
+    card.blocks.iter().enumerate().find_map(|(bi, b)| {
+        let fa = ctx.facts.field[bi].as_ref()?;
+        let s = b.section.map(|s| owner.get(s).copied().unwrap_or(s));
+        if s == Some(c) {
+            return None;
+        }
+        // A placeholder there states nothing.
+        if !ctx.facts.hits_of(bi).is_empty() {
+            return None;
+        }
+        let key = crate::text::field_key(fa.label_text(card.block_text(b)));
+        if let Some(s) = s {
+            // Another heading of the same section's name is the same section.
+            let same = |x: usize| crate::text::loose_key(card.heading_text(&card.headings[x]));
+            if same(s) == same(c) {
+                return None;
+            }
+            // A label that is the topic of the section it stands in (`Training:`
+            // under `### Training Data`) says something of that section.
+            let here = crate::text::name_words(card.heading_text(&card.headings[s]));
+            let words = crate::text::name_words(&key);
+            if !words.is_empty() && words.iter().all(|w| here.contains(w)) {
+                return None;
+            }
+        }
+        // That section's own field of the same name: it belongs there.
+        let theirs = s
+            .and_then(|s| ctx.outline.card_to_spec[s])
+            .map(|(si, _)| &ctx.spec.sections[si].fields);
+        if theirs.is_some_and(|fs| fs.iter().any(|g| g.accepted.contains(&key))) {
+            return None;
+        }
+        (f.accepted.contains(&key) || label_variant(f, &spec.fields, &key)).then_some(bi)
+    })
+}
+
 /// The subject of "none of the template's fields" in a section with no text of the
 /// author's: the same piece of work as its placeholders, grouped with them.
 pub(super) const NO_FIELDS: &str = "no fields";
@@ -259,6 +331,21 @@ fn label_variant(
             return true;
         }
         let pw = name_words(part);
+        // A longer label holding all of the field's words (`Initial learning
+        // rate`), unless another field's words are in it too.
+        // (Two words at least: one word, `Training`, is in too many labels.)
+        if fw.len() >= 2
+            && pw.len() > fw.len()
+            && fw.iter().all(|w| pw.contains(w))
+            && !all.iter().any(|g| {
+                !std::ptr::eq(g, f) && {
+                    let gw = name_words(&g.label);
+                    !gw.is_empty() && gw.iter().all(|w| pw.contains(w))
+                }
+            })
+        {
+            return true;
+        }
         if pw.is_empty() || !pw.iter().all(|w| fw.contains(w)) {
             return false;
         }
