@@ -22,7 +22,21 @@ const NAMED: usize = 8;
 /// The card's findings, one per cause: each top-level section's leftovers, and the
 /// template's `[optional]` marks left anywhere in the card.
 pub fn by_cause(ctx: &Context, findings: Vec<Finding>) -> Vec<Finding> {
-    optional_marks(leftovers(ctx, findings))
+    optional_marks(leftovers(ctx, empty_and_fieldless(findings)))
+}
+
+/// An empty section that the template gives fields: "has none of the template's
+/// fields. Add …" says what to write, and `empty-section` would say it again.
+fn empty_and_fieldless(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let fieldless: Vec<usize> = findings
+        .iter()
+        .filter(|f| f.rule == "missing-field" && f.subject == super::fields::NO_FIELDS)
+        .map(|f| f.line)
+        .collect();
+    if !fieldless.is_empty() {
+        findings.retain(|f| !(f.rule == "empty-section" && fieldless.contains(&f.line)));
+    }
+    findings
 }
 
 /// `[optional]` left on headings and field labels: one mark copied with the
