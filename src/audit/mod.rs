@@ -2,12 +2,13 @@
 //! far each template section is written (the card map the editor reads too); per
 //! section, how many cards fill it; per rule, how often it fires; a trend over the
 //! history, and what a template change would do to every card. This module is the
-//! pure part: from checked cards to the report. Reading cards and git lives in
-//! `cli::audit` and `history`; the page in `page`.
+//! pure part: from checked cards to the report. Reading and checking the cards
+//! lives in `run`, git in `history`, the page in `page`; the command in `cli::audit`.
 
 pub mod change;
 pub mod history;
 pub mod page;
+pub mod run;
 
 use crate::finding::{fingerprints, Counts, Finding, RuleGroup};
 use crate::rules::{CardMap, Status};

@@ -2,13 +2,12 @@
 //! them in parallel, and writes the report as JSON and as one page.
 
 use super::{setups_for, CommonArgs};
-use crate::audit::{self, history, ImpactCard};
-use crate::check::{check_one, collect_inputs, disk_oracle, Input};
-use crate::rules::{check_card, map_card};
+use crate::audit::{self, history};
+use crate::check::collect_inputs;
 use crate::template::Spec;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
@@ -35,12 +34,6 @@ pub struct AuditArgs {
     /// and GITHUB_REPOSITORY, else to the file, relative to the page).
     #[arg(long, value_name = "URL")]
     pub repo_url: Option<String>,
-}
-
-/// One card's audit, from a worker thread.
-struct Audited {
-    entry: audit::CardEntry,
-    impact: Option<ImpactCard>,
 }
 
 pub fn run_audit(args: AuditArgs) -> Result<i32> {
@@ -100,66 +93,16 @@ pub fn run_audit(args: AuditArgs) -> Result<i32> {
         };
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     });
-    let columns = audit::columns(&setups.list[hub].spec);
-    let renames = new_spec.as_ref().map_or_else(Vec::new, |new| {
-        audit::section_renames(&setups.list[hub].spec, new, &setups.list[hub].cfg)
-    });
-    let (threads, window) = crate::check::workers();
-    let mut cards = Vec::with_capacity(jobs.len());
-    let mut impacts = Vec::new();
-    let setups_ref: &[crate::check::Setup] = &setups.list;
-    crate::in_order::in_order(
+    let (cards, impacts) = audit::run::audit_cards(
+        &setups.list,
         &jobs,
-        threads,
-        window,
-        |j| {
-            let setup = &setups_ref[j.setup];
-            let c = check_one(setup, &j.input, true)?;
-            let map = c
-                .source
-                .as_deref()
-                .map(|t| map_card(&setup.spec, &setup.cfg, t));
-            let url = match (&j.input, &repo_url, &page_dir) {
-                (Input::File { repo, .. }, Some(u), _) => Some(format!(
-                    "{u}/blob/{}/{}",
-                    commit.as_deref().unwrap_or("HEAD"),
-                    crate::text::uri_path(repo)
-                )),
-                (Input::File { disk, .. }, None, Some(dir)) => {
-                    Some(relative(dir, &absolute(&cwd, disk)))
-                }
-                _ => None,
-            };
-            let entry = audit::card_entry(
-                c.shown.clone(),
-                url,
-                &c.findings,
-                &setup.spec,
-                map.as_ref(),
-                &columns,
-            );
-            let impact = match (&new_spec, &c.source) {
-                (Some(spec), Some(text)) => {
-                    let oracle = disk_oracle(c.links_root.as_deref());
-                    let mut under_new =
-                        check_card(spec, &setup.cfg, &c.rule_path, text, oracle.as_ref()).findings;
-                    let shown: std::sync::Arc<str> = c.shown.as_str().into();
-                    for f in &mut under_new {
-                        f.path = shown.clone();
-                    }
-                    Some(ImpactCard {
-                        path: c.shown.clone(),
-                        new: audit::new_findings(&c.findings, &under_new, &renames),
-                    })
-                }
-                _ => None,
-            };
-            Ok(Audited { entry, impact })
-        },
-        |a| {
-            cards.push(a.entry);
-            impacts.extend(a.impact);
-            Ok(())
+        hub,
+        new_spec.as_ref(),
+        &audit::run::Links {
+            repo_url: repo_url.as_deref(),
+            commit: commit.as_deref(),
+            page_dir: page_dir.as_deref(),
+            cwd: &cwd,
         },
     )?;
     let n = cards.len();
@@ -306,31 +249,10 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// `to` relative to folder `from`, `/`-separated, for a link in the page.
-fn relative(from: &Path, to: &Path) -> String {
-    let norm = |p: &Path| -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        for c in p.components() {
-            match c {
-                Component::Normal(s) => v.push(s.to_string_lossy().into_owned()),
-                Component::ParentDir => {
-                    v.pop();
-                }
-                _ => {}
-            }
-        }
-        v
-    };
-    let (a, b) = (norm(from), norm(to));
-    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut parts: Vec<String> = vec!["..".into(); a.len() - common];
-    parts.extend(b[common..].iter().cloned());
-    crate::text::uri_path(&parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::run::relative;
 
     #[test]
     fn links_are_relative_to_the_page() {
