@@ -200,25 +200,44 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
             // Several fields missing from one section: one piece of work, one
             // finding that names each, with one insertion of all of them.
             let lines: Vec<String> = missing.iter().map(|f| f.line.clone()).collect();
-            let labels: Vec<String> = missing
-                .iter()
-                .map(|f| message!("**{}:**", f.label))
-                .collect();
-            out.push(
-                Draft::new(
-                    "missing-field",
-                    h.line,
-                    message!(
-                        "{} lacks {} of the template's fields: {}. Add a line for each (`- **{}:** …`) with the information, or “Not applicable” and why.",
-                        ctx.heading_display(c),
-                        missing.len(),
-                        labels.join(", "),
-                        missing[0].label
-                    ),
+            let (told, absent): (Vec<&&crate::template::FieldSpec>, Vec<_>) =
+                missing.iter().partition(|f| told_in_text(ctx, c, f));
+            let names = |fs: &[&&crate::template::FieldSpec]| {
+                fs.iter()
+                    .map(|f| message!("**{}:**", f.label))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let message = if absent.is_empty() {
+                message!(
+                    "{} gives {} in its text, but the template asks for them as labelled lines, so readers and the hub's tools find them: add a line for each (`- **{}:** …`) with what the text says.",
+                    ctx.heading_display(c),
+                    names(&told),
+                    told[0].label
                 )
-                .section_opt(section_name.clone())
-                .subject("missing fields")
-                .edits(vec![field_insertion(ctx, c, last_field, &lines)]),
+            } else {
+                let also = if told.is_empty() {
+                    String::new()
+                } else {
+                    message!(
+                        " Its text already gives {}: state {} as a labelled line too.",
+                        names(&told),
+                        if told.len() == 1 { "it" } else { "each" }
+                    )
+                };
+                message!(
+                    "{} lacks {} of the template's fields: {}. Add a line for each (`- **{}:** …`) with the information, or “Not applicable” and why.{also}",
+                    ctx.heading_display(c),
+                    absent.len(),
+                    names(&absent),
+                    absent[0].label
+                )
+            };
+            out.push(
+                Draft::new("missing-field", h.line, message)
+                    .section_opt(section_name.clone())
+                    .subject("missing fields")
+                    .edits(vec![field_insertion(ctx, c, last_field, &lines)]),
             );
             continue;
         }
@@ -229,21 +248,27 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                 .map(|h| message!(" ({h})"))
                 .unwrap_or_default();
             let fix = field_insertion(ctx, c, last_field, std::slice::from_ref(&f.line));
-            out.push(
-                Draft::new(
-                    "missing-field",
-                    h.line,
-                    message!(
-                        "The field **{}:** is missing from {}. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
-                        f.label,
-                        ctx.heading_display(c),
-                        f.label
-                    ),
+            let message = if told_in_text(ctx, c, f) {
+                message!(
+                    "{} gives **{}:** in its text, but the template asks for it as a labelled line, so readers and the hub's tools find it: add `- **{}:** …` with what the text says.",
+                    ctx.heading_display(c),
+                    f.label,
+                    f.label
                 )
-                .section_opt(section_name.clone())
-                .field(f.label.clone())
-                .subject(f.label.clone())
-                .edits(vec![fix]),
+            } else {
+                message!(
+                    "The field **{}:** is missing from {}. Add a line `- **{}:** …` with the information{hint}, or “Not applicable” and why.",
+                    f.label,
+                    ctx.heading_display(c),
+                    f.label
+                )
+            };
+            out.push(
+                Draft::new("missing-field", h.line, message)
+                    .section_opt(section_name.clone())
+                    .field(f.label.clone())
+                    .subject(f.label.clone())
+                    .edits(vec![fix]),
             );
         }
     }
@@ -298,6 +323,21 @@ fn stated_elsewhere(
 /// The subject of "none of the template's fields" in a section with no text of the
 /// author's: the same piece of work as its placeholders, grouped with them.
 pub(super) const NO_FIELDS: &str = "no fields";
+
+/// The section's own text (not a field line) names the field's words: the fact is
+/// there, only without its label (`We trained for 50 epochs` for **Epochs:**).
+fn told_in_text(ctx: &Context, c: usize, f: &crate::template::FieldSpec) -> bool {
+    let want = crate::text::name_words(&f.label);
+    if want.is_empty() {
+        return false;
+    }
+    ctx.card.blocks.iter().enumerate().any(|(bi, b)| {
+        b.section == Some(c) && ctx.facts.content[bi] && ctx.facts.field[bi].is_none() && {
+            let words = crate::text::name_words(ctx.card.block_text(b));
+            want.iter().all(|w| words.contains(w))
+        }
+    })
+}
 
 /// The section has text of the author's (not only template text or placeholders).
 fn section_has_text(ctx: &Context, c: usize) -> bool {
@@ -471,6 +511,23 @@ mod tests {
         assert_eq!(m.len(), 1, "{f:#?}");
         assert!(
             m[0].message.contains("lacks 2 of the template's fields: **Input specifications:**, **Output specifications:**"),
+            "{}",
+            m[0].message
+        );
+    }
+
+    #[test]
+    fn a_fact_the_text_gives_is_named_as_such_not_asked_for() {
+        let s = spec_from(HP);
+        let f = run(
+            &s,
+            "# M\n\nA model.\n\n# Training\n\n- **Epochs:** 50\n- **Optimizer:** Adam\n\nWe used a batch size of 8 and a learning rate of 1e-4.\n\n# Architecture\n\n- **Input specifications:** 2D\n- **Output specifications:** masks\n",
+        );
+        let m = only(&f, "missing-field");
+        assert_eq!(m.len(), 1, "{f:#?}");
+        assert!(
+            m[0].message.contains("lacks 1 of the template's fields: **Loss function:**")
+                && m[0].message.contains("Its text already gives **Batch size:**, **Learning rate:**: state each as a labelled line too."),
             "{}",
             m[0].message
         );
