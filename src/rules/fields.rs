@@ -77,9 +77,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
                 })
                 .map(|(_, bi, _)| *bi);
             let as_heading = found.is_none()
-                && subheadings().iter().any(|k| {
+                && (subheadings().iter().any(|k| {
                     f.accepted.iter().any(|a| a == k) || label_variant(f, &spec.fields, k)
-                });
+                }) || in_table(ctx, c, f, &spec.fields));
             match found {
                 None if as_heading => {}
                 None => missing.push(f),
@@ -324,6 +324,31 @@ fn stated_elsewhere(
 /// author's: the same piece of work as its placeholders, grouped with them.
 pub(super) const NO_FIELDS: &str = "no fields";
 
+/// A table in the section whose row starts with the field's name (`| Epochs | 50 |`):
+/// the fact is stated, as a table.
+fn in_table(
+    ctx: &Context,
+    c: usize,
+    f: &crate::template::FieldSpec,
+    all: &[crate::template::FieldSpec],
+) -> bool {
+    let card = ctx.card;
+    let mut last_line = 0;
+    card.blocks.iter().any(|b| {
+        if b.kind != BlockKind::Cell || b.section != Some(c) {
+            return false;
+        }
+        // The first cell of each row.
+        let first = b.line != last_line;
+        last_line = b.line;
+        if !first {
+            return false;
+        }
+        let key = crate::text::field_key(card.block_text(b));
+        !key.is_empty() && (f.accepted.contains(&key) || label_variant(f, all, &key))
+    })
+}
+
 /// The section's own text (not a field line) names the field's words: the fact is
 /// there, only without its label (`We trained for 50 epochs` for **Epochs:**).
 fn told_in_text(ctx: &Context, c: usize, f: &crate::template::FieldSpec) -> bool {
@@ -514,6 +539,16 @@ mod tests {
             "{}",
             m[0].message
         );
+    }
+
+    #[test]
+    fn a_field_in_a_table_row_is_there() {
+        let s = spec_from(HP);
+        let f = run(
+            &s,
+            "# M\n\nA model.\n\n# Training\n\n| Setting | Value |\n|---|---|\n| Epochs | 50 |\n| Batch size | 8 |\n| Learning rate | 1e-4 |\n| Loss function | Dice |\n| Optimizer | Adam |\n\n# Architecture\n\n- **Input specifications:** 2D\n- **Output specifications:** masks\n",
+        );
+        assert!(only(&f, "missing-field").is_empty(), "{f:#?}");
     }
 
     #[test]
