@@ -714,3 +714,37 @@ fn watchers_unsaved_buffers_and_closing() {
     );
     c.finish();
 }
+
+/// A finding of one cause over several lines carries each other line as related
+/// information, so an editor can go to every place still to fill.
+#[test]
+fn a_grouped_finding_points_to_each_of_its_lines() {
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/ri-scale-model-card.md"),
+    )
+    .unwrap();
+    let (dir, path) = hub(&template);
+    let u = uri(&path);
+    let mut c = Client::start(dir.path());
+    let diags = c.open(&u, &template);
+    let grouped: Vec<&Value> = diags
+        .iter()
+        .filter(|d| {
+            d["relatedInformation"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        })
+        .collect();
+    assert!(!grouped.is_empty(), "{diags:#?}");
+    for d in grouped {
+        let line = d["range"]["start"]["line"].as_u64().unwrap();
+        for r in d["relatedInformation"].as_array().unwrap() {
+            assert_eq!(r["location"]["uri"], u.as_str());
+            assert_ne!(
+                r["location"]["range"]["start"]["line"].as_u64().unwrap(),
+                line
+            );
+        }
+    }
+    c.finish();
+}

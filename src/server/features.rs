@@ -18,10 +18,30 @@ use std::collections::HashMap;
 const SOURCE: &str = "modelcard-review";
 
 /// The findings as the client shows them.
-pub(super) fn diagnostics(s: &Server, doc: &Document, findings: &[Finding]) -> Vec<Diagnostic> {
+pub(super) fn diagnostics(
+    s: &Server,
+    key: &str,
+    doc: &Document,
+    findings: &[Finding],
+) -> Vec<Diagnostic> {
+    let uri = key.parse::<Uri>().ok();
     findings
         .iter()
         .map(|f| Diagnostic {
+            // A finding of one cause over several lines: each of them, to go to.
+            related_information: uri.as_ref().filter(|_| !f.lines.is_empty()).map(|u| {
+                f.lines
+                    .iter()
+                    .filter(|&&l| l != f.line)
+                    .map(|&l| lsp_types::DiagnosticRelatedInformation {
+                        location: lsp_types::Location::new(
+                            u.clone(),
+                            Range::new(doc.position(l, 1, s.enc), doc.position(l, 0, s.enc)),
+                        ),
+                        message: format!("{}: also here", f.rule),
+                    })
+                    .collect()
+            }),
             range: finding_range(doc, f, s.enc),
             severity: Some(match f.severity {
                 Severity::Error => DiagnosticSeverity::ERROR,
@@ -168,7 +188,7 @@ pub(super) fn code_actions(s: &mut Server, params: Value) -> Result<Value> {
     };
     let mut actions: Vec<CodeActionOrCommand> = Vec::new();
     if wants(&CodeActionKind::QUICKFIX) {
-        let diags = diagnostics(s, &o.doc, &o.judged.findings);
+        let diags = diagnostics(s, uri.as_str(), &o.doc, &o.judged.findings);
         for (f, d) in o.judged.findings.iter().zip(diags) {
             if !overlaps(f, &p.range) {
                 continue;

@@ -334,7 +334,7 @@ impl Server<'_> {
 
     fn open(&mut self, key: String, doc: Document) -> Result<()> {
         let judged = self.judge(&key, &doc);
-        let diags = features::diagnostics(self, &doc, &judged.findings);
+        let diags = features::diagnostics(self, &key, &doc, &judged.findings);
         let version = Some(doc.version);
         self.docs.insert(key.clone(), Open { doc, judged });
         self.publish(&key, diags, version)
