@@ -331,6 +331,24 @@ pub fn repo_key(url: &str) -> String {
     u.trim_end_matches('/').to_lowercase()
 }
 
+/// Where the `[` that the `]` ending `bytes` closes stands (brackets nest).
+fn opening_bracket(bytes: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in (0..bytes.len()).rev() {
+        match bytes[i] {
+            b']' => depth += 1,
+            b'[' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Whether two repository URLs name the same repository, or one a folder in the
 /// other (`…/tree/master/unet` in the repository the card links).
 pub fn same_repository(a: &str, b: &str) -> bool {
@@ -343,14 +361,42 @@ pub fn same_repository(a: &str, b: &str) -> bool {
     a == b || within(&a, &b) || within(&b, &a)
 }
 
-/// The first http(s) URL in a text (a Markdown link's target or a bare one).
+/// The first http(s) URL in a text (a Markdown link's target or a bare one) that is
+/// not an image's: in `[![badge](https://img.shields.io/…)](https://github.com/o/r)`
+/// the repository is the link's target, not the badge.
 pub fn url_in(text: &str) -> Option<&str> {
-    let at = text.find("https://").or_else(|| text.find("http://"))?;
-    let url = &text[at..];
-    let end = url
-        .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"' | '`'))
-        .unwrap_or(url.len());
-    Some(url[..end].trim_end_matches(['.', ',', ';']))
+    let mut urls = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..]
+        .find("http")
+        .map(|i| from + i)
+        .filter(|_| from < text.len())
+    {
+        let rest = &text[at..];
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';']);
+            // An image's source: `![alt](url)`, or a badge.
+            let image = text[..at].ends_with("](")
+                && opening_bracket(&text.as_bytes()[..at - 1])
+                    .is_some_and(|i| text[..i].ends_with('!'));
+            let lower = url.to_ascii_lowercase();
+            let badge = lower.contains("shields.io")
+                || [".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"]
+                    .iter()
+                    .any(|x| lower.ends_with(x));
+            urls.push((url, image || badge));
+            from = at + end.max(1);
+        } else {
+            from = at + 4;
+        }
+    }
+    urls.iter()
+        .find(|(_, img)| !img)
+        .or_else(|| urls.first())
+        .map(|(u, _)| *u)
 }
 
 /// A person's name as compared: lower-case words without accents (`ü`, `ue` and `u`
@@ -502,6 +548,16 @@ mod tests {
             "https://github.com/o/r",
             "https://github.com/o/rx/tree/master/unet"
         ));
+        assert_eq!(
+            url_in("[![gh](https://img.shields.io/b.svg)](https://github.com/o/r)"),
+            Some("https://github.com/o/r")
+        );
+        assert_eq!(url_in("see https://x.org/a."), Some("https://x.org/a"));
+        assert_eq!(
+            url_in("[repo](http://x.org/r) and more"),
+            Some("http://x.org/r")
+        );
+        assert_eq!(url_in("no link"), None);
         assert!(names_person("Dr. Jane Doe (EMBL), John Smith", "Jane Doe"));
         assert!(names_person("Jane Doe and J. Smith", "Prof. Jane Doe"));
         assert!(!names_person("Jane Doe", "John Smith"));
