@@ -22,6 +22,26 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
         }
         if let Some(frag) = dest.strip_prefix('#') {
             anchor(ctx, &anchors, frag, link.line, link.section, out);
+        } else if let Some(inner) = nested_address(dest) {
+            // `[paper]([https://doi.org/…](https://doi.org/…))`: a link written as
+            // another link's address. Its path would read `https:/…`.
+            let line = ctx.card.line_text(link.line);
+            let mut d = Draft::new(
+                "broken-link",
+                link.line,
+                message!(
+                    "The link's address {} holds another link: write the address alone, {}.",
+                    crate::text::code(dest),
+                    crate::text::code(&format!("({inner})"))
+                ),
+            )
+            .section_opt(ctx.section_name(link.section))
+            .subject(dest.to_string());
+            let written = format!("({dest})");
+            if line.matches(&written).count() == 1 {
+                d = d.unsafe_suggestion(line.replacen(&written, &format!("({inner})"), 1));
+            }
+            out.push(d);
         } else if is_placeholder_target(dest) {
             // `[the log](TODO)`: an address not written yet, not a missing file.
             let line = ctx.card.line_text(link.line);
@@ -46,6 +66,20 @@ pub fn check(ctx: &Context, out: &mut Vec<Draft>) {
             relative(ctx, dest, link.line, link.is_image, link.section, out);
         }
     }
+}
+
+/// The address inside a link target that is itself a link or holds one
+/// (`[https://x.org](https://x.org)`, `docs/[a](https://x.org)`): the URL meant.
+fn nested_address(dest: &str) -> Option<String> {
+    if !is_relative(dest) || !(dest.contains("](") || dest.starts_with('[')) {
+        return None;
+    }
+    let at = dest.find("https://").or_else(|| dest.find("http://"))?;
+    let url = &dest[at..];
+    let end = url
+        .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"'))
+        .unwrap_or(url.len());
+    Some(url[..end].to_string())
 }
 
 /// A link target that is a marker of unfinished text (`TODO`, `TBD`, `link`, `url`,
@@ -552,6 +586,32 @@ mod tests {
             .map(|x| (x.line, x.subject.as_str()))
             .collect();
         assert_eq!(a, vec![(5, "images/a.png"), (5, "images/b.png")], "{f:#?}");
+    }
+
+    #[test]
+    fn a_link_written_as_another_links_address_is_one_finding_with_the_url() {
+        let s = spec_from("# [Name]\n\n# Details\n\n*Describe it in detail please.*\n");
+        let card = "# M\n\nA model.\n\n# Details\n\n[paper]([https://doi.org/10.1/x](https://doi.org/10.1/x))\n";
+        let f = crate::rules::check_text(
+            &s,
+            &crate::config::Config::default(),
+            "m/README.md",
+            card,
+            &Only("m/README.md"),
+        );
+        let b: Vec<&crate::finding::Finding> =
+            f.iter().filter(|x| x.rule == "broken-link").collect();
+        assert_eq!(b.len(), 1, "{f:#?}");
+        assert!(!b[0].message.contains("https:/d"), "{}", b[0].message);
+        assert!(
+            b[0].message.contains("`(https://doi.org/10.1/x)`"),
+            "{}",
+            b[0].message
+        );
+        assert_eq!(
+            b[0].suggestion.as_deref(),
+            Some("[paper](https://doi.org/10.1/x)")
+        );
     }
 
     #[test]
