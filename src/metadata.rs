@@ -52,6 +52,11 @@ pub fn load(text: &str) -> Result<Option<Yaml>, String> {
     let Some(doc) = crate::yaml::load_first(text).map_err(|r| r.explain())? else {
         return Ok(None);
     };
+    as_mapping(doc).map(Some)
+}
+
+/// A loaded document as the mapping metadata is, or why it is not one.
+fn as_mapping(doc: Yaml) -> Result<Yaml, String> {
     if doc.as_hash().is_none() {
         return Err(format!(
             "it is {}, not a mapping of keys such as `name:`, `authors:` and `license:`",
@@ -63,7 +68,7 @@ pub fn load(text: &str) -> Result<Option<Yaml>, String> {
             }
         ));
     }
-    Ok(Some(doc))
+    Ok(doc)
 }
 
 /// A scalar YAML value as trimmed text; None for anything else or blank text.
@@ -122,6 +127,11 @@ pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
     let doc = load(text)
         .map_err(fail)?
         .ok_or_else(|| fail("it is empty".into()))?;
+    Ok(from_doc(source, &doc))
+}
+
+/// The facts a metadata mapping states.
+fn from_doc(source: &str, doc: &Yaml) -> Metadata {
     let authors = doc["authors"]
         .as_vec()
         .map(|people| people.iter().filter_map(author_name).collect())
@@ -136,7 +146,7 @@ pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
             }
         }
     }
-    Ok(Metadata {
+    Metadata {
         source: source.to_string(),
         license: text_of(&doc["license"]),
         license_name: text_of(&doc["license_name"]),
@@ -145,7 +155,7 @@ pub fn read(source: &str, text: &str) -> Result<Metadata, Unreadable> {
         git_repo: text_of(&doc["git_repo"]),
         name: text_of(&doc["name"]),
         documentation: text_of(&doc["documentation"]),
-    })
+    }
 }
 
 /// The card's YAML front matter's lines (after an opening `---` on the first line,
@@ -175,15 +185,18 @@ pub fn front_matter(card: &str) -> Option<Result<Metadata, Unreadable>> {
     if text.contains("{{") || text.contains("{%") {
         return None;
     }
-    // Front matter of comments only is valid YAML that states nothing.
-    if matches!(crate::yaml::load_first(&text), Ok(None | Some(Yaml::Null))) {
-        return None;
+    const SOURCE: &str = "the front matter";
+    let fail = |why: String| Unreadable {
+        source: SOURCE.to_string(),
+        why,
+    };
+    // Parsed once; YAML counts lines from the front matter's first: the card's second.
+    match crate::yaml::load_first(&text) {
+        // Comments only is valid YAML that states nothing.
+        Ok(None | Some(Yaml::Null)) => None,
+        Ok(Some(doc)) => Some(as_mapping(doc).map(|d| from_doc(SOURCE, &d)).map_err(fail)),
+        Err(r) => Some(Err(fail(r.shifted(1).explain()))),
     }
-    Some(read("the front matter", &text).map_err(|mut u| {
-        // YAML counts from the front matter's first line: the card's second.
-        u.why = shift_line(&u.why, 1);
-        u
-    }))
 }
 
 /// The paths where a card's metadata may stand: each of `METADATA_FILES` in its
@@ -210,16 +223,6 @@ pub fn card_beside(path: &str) -> Option<String> {
             format!("{folder}/README.md")
         }
     })
-}
-
-fn shift_line(why: &str, by: usize) -> String {
-    match why.rsplit_once("(line ") {
-        Some((head, tail)) => match tail.trim_end_matches(')').parse::<usize>() {
-            Ok(n) => format!("{head}(line {})", n + by),
-            Err(_) => why.to_string(),
-        },
-        None => why.to_string(),
-    }
 }
 
 /// A license as written in a card or metadata, as its SPDX id: `MIT License` → `MIT`,
@@ -615,6 +618,20 @@ mod tests {
             vec!["models/x/rdf.yaml", "models/x/bioimageio.yaml"]
         );
         assert!(front_matter("---\nlicense: {{ license }}\n---\n").is_none());
+        // An error's line is the card's (the front matter starts on its second).
+        let bad = front_matter("---\nname: x\nlicense: [mit\n---\n# M\n")
+            .unwrap()
+            .unwrap_err();
+        let yaml_line = read("x", "name: x\nlicense: [mit\n").unwrap_err().why;
+        let line = |w: &str| {
+            w.rsplit_once("(line ")
+                .unwrap()
+                .1
+                .trim_end_matches(')')
+                .parse::<usize>()
+                .unwrap()
+        };
+        assert_eq!(line(&bad.why), line(&yaml_line) + 1, "{bad:?} {yaml_line}");
         // Comments only: nothing is stated, nothing is wrong.
         assert!(front_matter("---\n# filled in later\n---\n# M\n").is_none());
     }

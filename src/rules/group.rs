@@ -220,9 +220,16 @@ fn merge(ctx: &Context, group: usize, members: Vec<&Finding>) -> Finding {
         ));
     }
     for u in &unwritten {
-        // "`### Training Data` has none of the template's fields. Add …": the section.
-        let section = u.message.split(" has none").next().unwrap_or_default();
-        what.push(format!("{section} has none of the template's fields yet"));
+        // The finding stands on its section's heading.
+        let h = ctx
+            .card
+            .headings
+            .partition_point(|h| h.line <= u.line)
+            .saturating_sub(1);
+        what.push(format!(
+            "{} has none of the template's fields yet",
+            ctx.heading_display(h)
+        ));
     }
     let named: Vec<String> = lines.iter().take(NAMED).map(usize::to_string).collect();
     let line_list = if lines.len() > NAMED {
@@ -306,6 +313,30 @@ mod tests {
             left[1].message.starts_with("`TODO` is a placeholder"),
             "{}",
             left[1].message
+        );
+    }
+
+    #[test]
+    fn a_fieldless_unwritten_section_joins_its_groups_leftovers() {
+        let s = spec_from(T);
+        let card = "# Seg\n\nA model.\n\n# Details\n\n## Data\n\nTBD\n\n## Training\n\nTODO\n\n# Caveats\n\nNone known.\n";
+        let f = check_text(&s, &Config::default(), "m/README.md", card, &NoOracle);
+        assert!(!f.iter().any(|x| x.rule == "missing-field"), "{f:#?}");
+        let left: Vec<_> = f.iter().filter(|x| x.rule == "placeholder").collect();
+        assert_eq!(left.len(), 1, "{f:#?}");
+        assert!(
+            left[0]
+                .message
+                .contains("`## Data` has none of the template's fields yet"),
+            "{}",
+            left[0].message
+        );
+        // The fields' insertion is fix's part of the work.
+        let fix = left[0].fix();
+        assert_eq!(fix.len(), 1, "{fix:#?}");
+        assert!(
+            fix[0].lines.iter().any(|l| l.contains("**Source:**")),
+            "{fix:#?}"
         );
     }
 }
