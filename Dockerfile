@@ -6,9 +6,11 @@ FROM rust:1.95-alpine3.22 AS build
 RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src benches templates \
+# The workspace's other member (the WebAssembly package) is named, not built.
+COPY wasm/Cargo.toml ./wasm/
+RUN mkdir -p src benches templates wasm/src \
     && printf 'fn main() {}\n' > src/main.rs \
-    && touch src/lib.rs \
+    && touch src/lib.rs wasm/src/lib.rs \
     && printf 'fn main() {}\n' > benches/check.rs \
     && printf 'fn main() {}\n' > benches/server.rs \
     && cargo build --release --locked --features github \

@@ -174,6 +174,16 @@ fn collide(a: &Edit, b: &Edit) -> bool {
     }
 }
 
+/// The unified diff `fix --diff` prints for one card (`a/PATH`, `b/PATH`, three lines
+/// of context); the playground shows the same.
+pub fn unified_diff(before: &str, after: &str, shown: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        .to_string()
+}
+
 /// Fixes one card's text. `unsafe_fixes`: also apply fixes that move the author's
 /// text (a section out of the template's order).
 pub fn fix_text(

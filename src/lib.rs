@@ -29,6 +29,7 @@ pub mod fix;
 pub mod git;
 #[cfg(feature = "github")]
 pub mod github;
+pub mod in_memory;
 pub mod in_order;
 pub mod instructions;
 pub mod matcher;

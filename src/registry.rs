@@ -23,6 +23,25 @@ pub fn help_uri(rule: &str) -> String {
     format!("{INFORMATION_URI}/blob/main/docs/rules.md#{rule}")
 }
 
+/// `rules --format json`: every rule with its default level, its words and its page.
+pub fn rules_json() -> String {
+    let list: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "severity": r.default_severity.as_str(),
+                "summary": r.summary,
+                "why": r.why,
+                "bad": r.bad,
+                "good": r.good,
+                "help_uri": help_uri(r.id),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&list).expect("rules serialize")
+}
+
 pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "missing-section",

@@ -100,6 +100,14 @@ impl Spec {
         Spec::from_markdown(DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_NAME, cfg)
     }
 
+    /// A template file's bytes, named `name` in messages (as `--template` names it):
+    /// refused, as a card is, when it is too large, binary or not UTF-8.
+    pub fn from_bytes(bytes: &[u8], name: &str, cfg: &Config) -> Result<Spec> {
+        let text = crate::card::decode(bytes, MAX_TEMPLATE_BYTES)
+            .map_err(|e| anyhow::anyhow!("template {name}: {}", e.explain()))?;
+        Spec::from_markdown(text, name, cfg)
+    }
+
     pub fn from_markdown(template: &str, name: &str, cfg: &Config) -> Result<Spec> {
         let template = template.strip_prefix('\u{feff}').unwrap_or(template);
         let card = Card::parse(template);

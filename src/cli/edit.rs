@@ -126,12 +126,7 @@ pub fn run_fix(args: FixArgs) -> Result<i32> {
         };
         if args.diff {
             if fixed.changed() {
-                let diff = similar::TextDiff::from_lines(&text, &fixed.text);
-                let diff = diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
-                    .to_string();
+                let diff = crate::fix::unified_diff(&text, &fixed.text, &shown);
                 write!(out, "{}", crate::text::inert(&diff))?;
             }
             eprintln!("{}", crate::text::inert(&report));

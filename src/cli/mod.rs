@@ -138,7 +138,7 @@ pub struct CompletionsArgs {
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
-    /// text, markdown (the README's rule table) or docs (docs/rules.md).
+    /// text, markdown (the README's rule table), docs (docs/rules.md) or json.
     #[arg(long, default_value = "text")]
     pub format: String,
 }
@@ -182,9 +182,7 @@ pub(crate) fn load_from(
         Some(path) => {
             let bytes = crate::files::read_regular(path, crate::template::MAX_TEMPLATE_BYTES)
                 .with_context(|| format!("cannot read template {}", path.display()))?;
-            let text = crate::card::decode(&bytes, crate::template::MAX_TEMPLATE_BYTES)
-                .map_err(|e| anyhow::anyhow!("template {}: {}", path.display(), e.explain()))?;
-            Spec::from_markdown(text, &path.display().to_string(), &cfg)?
+            Spec::from_bytes(&bytes, &path.display().to_string(), &cfg)?
         }
         None => Spec::default_spec(&cfg)?,
     };
@@ -424,7 +422,8 @@ pub fn run_rules(args: RulesArgs, out: &mut dyn Write) -> Result<i32> {
         }
         "markdown" => write!(out, "{}", rules_markdown())?,
         "docs" => write!(out, "{}", rules_doc())?,
-        other => bail!("--format {other:?}: use text, markdown or docs"),
+        "json" => writeln!(out, "{}", crate::registry::rules_json())?,
+        other => bail!("--format {other:?}: use text, markdown, docs or json"),
     }
     Ok(0)
 }

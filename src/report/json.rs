@@ -57,6 +57,17 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
+/// One card's findings as `check --format json` writes them (its `findings` array):
+/// what the WebAssembly package returns, so a page and the CLI agree to the byte.
+pub fn findings_json(findings: &[Finding]) -> String {
+    let list: Vec<JsonFinding> = findings
+        .iter()
+        .zip(fingerprints(findings))
+        .map(|(f, fp)| JsonFinding::new(f, fp))
+        .collect();
+    serde_json::to_string(&list).expect("findings serialize")
+}
+
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: &'a str,
