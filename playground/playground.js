@@ -3,6 +3,7 @@
 // fragment (#card= + base64url of its UTF-8 text), so a maintainer can send a
 // contributor a link to their card's findings; `&fix=1` opens the fixed card too.
 import init, { check, fix, diff, rules, defaultTemplate, version } from "./pkg/modelcard_review.js";
+import hub from "./hub-settings.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -11,7 +12,7 @@ const ui = {
   more: $("more"), status: $("status"), problem: $("problem"), findings: $("findings"),
   fix: $("fix"), unsafe: $("unsafe"), share: $("share"),
   fixed: $("fixed"), fixedSummary: $("fixed-summary"), fixedDiff: $("fixed-diff"), fixedText: $("fixed-text"),
-  copyFixed: $("copy-fixed"), useFixed: $("use-fixed"), version: $("version"),
+  copyFixed: $("copy-fixed"), useFixed: $("use-fixed"), version: $("version"), settingsNote: $("settings-note"),
 };
 
 // A script error is shown, not hidden in the console (and the browser test reads it).
@@ -251,8 +252,19 @@ function cardFromFragment() {
   return params.get("fix") === "1" ? "fix" : true;
 }
 
+// The hub's settings, when the page was published with them.
+function applyHubSettings() {
+  if (typeof hub.template === "string") ui.template.value = hub.template;
+  if (typeof hub.config === "string") ui.config.value = hub.config;
+  if (hub.name) {
+    document.title = `${hub.name}: model card playground`;
+    ui.settingsNote.textContent = `Checked with ${hub.name}'s template and settings.`;
+  }
+}
+
 async function main() {
   await init();
+  applyHubSettings();
   ruleInfo = new Map(rules().map((r) => [r.id, r]));
   ui.version.textContent = version();
   for (const el of [ui.card, ui.metadata, ui.template, ui.config]) el.addEventListener("input", () => scheduleCheck());

@@ -3,6 +3,8 @@
 # checkout (a config at its root, the hub's own README and docs, a good card and a
 # broken one). The hook must find the config from the repository root, leave the root
 # README and docs alone, fail on the broken card, and pass once it is fixed.
+# The hook is `language: python`: pre-commit installs the wheel of this release — here
+# the one scripts/build-wheel.sh built into target/wheels, and nothing from PyPI.
 # Usage: scripts/pre-commit-try.sh PRE_COMMIT_BIN
 set -euo pipefail
 PRE_COMMIT="$(realpath "$1")"
@@ -10,6 +12,14 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 HUB="$(mktemp -d)"
 trap 'rm -rf "$HUB"' EXIT
 export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$REPO/target/pre-commit-home}"
+WHEELS="$REPO/target/wheels"
+compgen -G "$WHEELS/modelcard_review-*.whl" >/dev/null \
+  || { echo "pre-commit-try: no wheel in $WHEELS; run scripts/build-wheel.sh" >&2; exit 2; }
+# The hook package's build backend, pinned, so no index is needed at all.
+DEPS="$REPO/target/wheels-deps"
+[[ -f "$DEPS/setuptools-80.9.0-py3-none-any.whl" ]] \
+  || python3 -m pip download --quiet --no-deps --dest "$DEPS" setuptools==80.9.0
+export PIP_NO_INDEX=1 PIP_FIND_LINKS="$WHEELS $DEPS"
 cd "$HUB"
 git init -q -b main
 git config user.email ci@example.org
@@ -23,9 +33,12 @@ cp "$REPO/fixtures/cards/broken/common-faults/README.md" models/broken/README.md
 git add -A
 git commit -qm hub
 set +e
+start=$(date +%s.%N)
 out="$("$PRE_COMMIT" try-repo "$REPO" modelcard-review --all-files 2>&1)"
 code=$?
 set -e
+# The first run installs the hook's environment: the wheel, no compiler.
+echo "pre-commit-try: first run (hook environment installed) took $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
 echo "$out" | tail -n 40
 if [[ $code -eq 0 ]]; then
   echo "pre-commit-try: the broken card passed" >&2
