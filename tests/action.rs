@@ -350,13 +350,19 @@ fn version_strings_agree() {
     // The hook's package installs the wheel of this very release; the WebAssembly
     // package is this release too.
     let shim = read("pyproject.toml");
-    assert!(shim.contains(&format!("version = \"{version}\"")), "pyproject.toml");
+    assert!(
+        shim.contains(&format!("version = \"{version}\"")),
+        "pyproject.toml"
+    );
     assert!(
         shim.contains(&format!("\"modelcard-review=={version}\"")),
         "pyproject.toml pins the wheel of this release"
     );
     let wasm = read("wasm/Cargo.toml");
-    assert!(wasm.contains(&format!("\nversion = \"{version}\"")), "wasm/Cargo.toml");
+    assert!(
+        wasm.contains(&format!("\nversion = \"{version}\"")),
+        "wasm/Cargo.toml"
+    );
     // The wheel's version is the crate's (maturin reads it from Cargo.toml).
     assert!(read("python/pyproject.toml").contains("dynamic = [\"version\"]"));
 }
