@@ -1,4 +1,4 @@
--- One scripted editing session in headless Neovim, set up as the README says
+-- One scripted editing session in headless Neovim, set up as docs/contributors.md says
 -- (editors/neovim/modelcard-review.lua): open a card, wait for the server's
 -- diagnostics, write them as JSON lines (rule, line) to $OUT, then type a fix and
 -- check the diagnostics follow the unsaved buffer.

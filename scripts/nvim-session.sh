@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A real editor against the server: headless Neovim (Debian's 0.7) with the README's
-# set-up opens a card, and its diagnostics must be `check`'s findings.
+# A real editor against the server: headless Neovim (Debian's 0.7) with the set-up that
+# docs/contributors.md gives opens a card, and its diagnostics must be `check`'s findings.
 # Usage: scripts/nvim-session.sh BINARY
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -384,10 +384,12 @@ fn no_pull_request_trigger_is_filtered_by_path() {
             )
         })
         .collect();
-    texts.push((
-        "README.md".into(),
-        std::fs::read_to_string(root.join("README.md")).unwrap(),
-    ));
+    for page in ["README.md", "docs/action.md"] {
+        texts.push((
+            page.into(),
+            std::fs::read_to_string(root.join(page)).unwrap(),
+        ));
+    }
     let mut triggers = 0;
     for (name, text) in texts {
         let mut in_pr = false;

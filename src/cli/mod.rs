@@ -59,7 +59,7 @@ pub enum Command {
     /// Review a pull request inside GitHub Actions (reads GITHUB_* and INPUT_* variables),
     /// or preview the review locally: `review --dry-run --base REF` in a git checkout.
     Review(ReviewArgs),
-    /// Removed: a saved plan must not decide what the bot posts (see the README on forks).
+    /// Removed: a saved plan must not decide what the bot posts (see docs/action.md on forks).
     #[command(hide = true)]
     Publish(PublishArgs),
 }

@@ -279,7 +279,7 @@ pub async fn run(env: &ActionEnv, opts: &ReviewOptions) -> Result<i32> {
                 crate::outln!(
                     "modelcard-review: the token cannot write to this pull request, so no review was posted. \
                      The findings follow as annotations and in the job summary. For inline comments on pull \
-                     requests from forks, see the README, \"Pull requests from forks\"."
+                     requests from forks, see \"Pull requests from forks\" in https://github.com/ri-scale/modelcard-review/blob/main/docs/action.md#pull-requests-from-forks."
                 );
                 print_annotations(&plan);
             }
@@ -346,7 +346,7 @@ fn fork_notice(pr: &PullRequestRef) -> std::io::Result<()> {
     crate::outln!(
         "modelcard-review: pull request #{} comes from a fork, and GitHub gives such runs a read-only token. \
          The findings follow as annotations and in the job summary, and this step fails when they must be fixed. \
-         For inline review comments on fork pull requests, see the README, \"Pull requests from forks\".",
+         For inline review comments on fork pull requests, see \"Pull requests from forks\" in https://github.com/ri-scale/modelcard-review/blob/main/docs/action.md#pull-requests-from-forks.",
         pr.number
     );
     Ok(())
