@@ -215,3 +215,22 @@ test("the package loads as npm installs it: require(), types beside it", () => {
   const cli = execFileSync(bin, ["--version"], { encoding: "utf8" });
   assert.ok(cli.includes(manifest.version), cli);
 });
+
+test("npm pack, npm install, require(): the package a hub installs", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mcr-npm-"));
+  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: path.join(repo, "target/npm"), encoding: "utf8" }).trim();
+  fs.writeFileSync(path.join(dir, "package.json"), '{"name":"a-hub","version":"0.0.0","private":true}\n');
+  execFileSync("npm", ["install", "--silent", "--offline", "--no-audit", "--no-fund", path.join(dir, tgz)], { cwd: dir });
+  const out = execFileSync(process.execPath, ["-e", `
+    const { check, fix, version } = require("modelcard-review");
+    const r = check("# [Model Name]\\n\\nTODO\\n");
+    console.log(JSON.stringify({ version: version(), rules: r.findings.map((f) => f.rule) }));
+  `], { cwd: dir, encoding: "utf8" });
+  const got = JSON.parse(out);
+  assert.equal(got.version, pkg.version());
+  assert.ok(got.rules.includes("placeholder") && got.rules.includes("missing-section"), out);
+  // The ES module for pages is in the package, with its types.
+  for (const f of ["web/modelcard_review.js", "web/modelcard_review_bg.wasm", "web/modelcard_review.d.ts", "LICENSE-MIT"]) {
+    assert.ok(fs.existsSync(path.join(dir, "node_modules/modelcard-review", f)), f);
+  }
+});
