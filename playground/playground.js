@@ -281,6 +281,16 @@ async function main() {
     e.preventDefault();
     for (const f of e.dataTransfer.files) readFile(f);
   });
+  // The other boxes take a dropped file as their text: a template, a config, metadata.
+  for (const box of [ui.metadata, ui.template, ui.config]) {
+    box.addEventListener("dragover", (e) => e.preventDefault());
+    box.addEventListener("drop", (e) => {
+      const file = e.dataTransfer.files[0];
+      if (!file) return;
+      e.preventDefault();
+      file.text().then((text) => { box.value = text; scheduleCheck(0); });
+    });
+  }
   ui.fix.addEventListener("click", runFix);
   ui.copyFixed.addEventListener("click", () => copy(ui.fixedText.textContent, ui.copyFixed));
   ui.useFixed.addEventListener("click", () => {
