@@ -44,19 +44,19 @@ pub struct MetadataFile {
 
 /// The options, read and judged: the settings and template, the card's path, and what
 /// its folder holds.
-pub struct Prepared {
-    pub cfg: Config,
-    pub spec: Spec,
-    pub path: String,
+struct Prepared {
+    cfg: Config,
+    spec: Spec,
+    path: String,
     /// The config's `paths`/`exclude` say the path is not a card (only when a path
     /// was given: a bare text is always a card).
-    pub excluded: bool,
-    pub folder: FolderOracle,
-    pub unsafe_fixes: bool,
+    excluded: bool,
+    folder: FolderOracle,
+    unsafe_fixes: bool,
 }
 
 /// Reads the options' JSON (empty or `null`: the defaults).
-pub fn parse_options(json: &str) -> Result<Options> {
+fn parse_options(json: &str) -> Result<Options> {
     let json = json.trim();
     if json.is_empty() || json == "null" || json == "undefined" {
         return Ok(Options::default());
@@ -65,7 +65,7 @@ pub fn parse_options(json: &str) -> Result<Options> {
 }
 
 /// Builds the settings the options describe, failing with the CLI's words.
-pub fn prepare(opts: Options) -> Result<Prepared> {
+fn prepare(opts: Options) -> Result<Prepared> {
     let cfg = match &opts.config {
         // Named as the CLI names a config found beside the card.
         Some(text) => Config::parse(text, Path::new(""))
@@ -118,13 +118,14 @@ pub fn check(card: &[u8], options_json: &str) -> Result<String> {
 /// cannot be read as one fails as `fix` reports it.
 pub fn fix(card: &[u8], options_json: &str) -> Result<String> {
     let p = prepare(parse_options(options_json)?)?;
+    if p.excluded {
+        // As `fix --force-exclude`: not a card, not read.
+        return Ok(String::from_utf8_lossy(card).into_owned());
+    }
     crate::card::decode(card, p.cfg.max_file_size)
         .map_err(|why| anyhow::anyhow!("{}: not fixed: {}", p.path, why.explain()))?;
     // The whole text, byte order mark and all, as `fix` rewrites the file.
     let text = std::str::from_utf8(card).expect("decoded as UTF-8");
-    if p.excluded {
-        return Ok(text.to_string());
-    }
     Ok(crate::fix::fix_text(&p.spec, &p.cfg, &p.path, text, &p.folder, p.unsafe_fixes).text)
 }
 
@@ -162,7 +163,7 @@ fn join(folder: &str, relative: &str) -> Option<String> {
 
 /// Answers for the files a caller named: what `check` learns from the disk, for the
 /// card's folder (and any file named with `../`); elsewhere it cannot tell.
-pub struct FolderOracle {
+struct FolderOracle {
     /// The card's folder, repository-relative ("" at the root).
     folder: String,
     /// Every named file and the folders holding them, repository-relative; None: no
@@ -322,6 +323,8 @@ mod tests {
         let cfg = r#"{"config":"paths = [\"models/**/README.md\"]","path":"docs/README.md"}"#;
         let out = check(b"TODO\n", cfg).unwrap();
         assert_eq!(out, r#"{"findings":[],"excluded":true}"#);
+        // Nor is it read to be fixed, as `fix --force-exclude` leaves it.
+        assert_eq!(fix(b"TODO\0\n", cfg).unwrap(), "TODO\0\n");
         // Without a path the text is a card, whatever the globs say.
         let out = check(
             b"TODO\n",

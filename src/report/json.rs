@@ -60,12 +60,15 @@ impl<'a> JsonFinding<'a> {
 /// One card's findings as `check --format json` writes them (its `findings` array):
 /// what the WebAssembly package returns, so a page and the CLI agree to the byte.
 pub fn findings_json(findings: &[Finding]) -> String {
-    let list: Vec<JsonFinding> = findings
+    serde_json::to_string(&json_findings(findings)).expect("findings serialize")
+}
+
+fn json_findings(findings: &[Finding]) -> Vec<JsonFinding<'_>> {
+    findings
         .iter()
         .zip(fingerprints(findings))
         .map(|(f, fp)| JsonFinding::new(f, fp))
-        .collect();
-    serde_json::to_string(&list).expect("findings serialize")
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -87,12 +90,7 @@ impl Reporter for JsonReporter {
         self.first = false;
         let jf = JsonFile {
             path: file.path,
-            findings: file
-                .findings
-                .iter()
-                .zip(fingerprints(file.findings))
-                .map(|(f, fp)| JsonFinding::new(f, fp))
-                .collect(),
+            findings: json_findings(file.findings),
         };
         serde_json::to_writer(&mut *out, &jf).map_err(io::Error::other)
     }
