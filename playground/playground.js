@@ -4,6 +4,7 @@
 // contributor a link to their card's findings; `&fix=1` opens the fixed card too.
 import init, { check, fix, diff, rules, defaultTemplate, version } from "./pkg/modelcard_review.js";
 import hub from "./hub-settings.js";
+import { toBase64url, fromBase64url } from "./fragment.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -29,22 +30,6 @@ const SEVERITY = {
   notice: { mark: "●", word: "notice" },
 };
 let ruleInfo = new Map();
-
-export function toBase64url(text) {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function fromBase64url(s) {
-  const b64 = s.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(s.length / 4) * 4, "=");
-  const bin = atob(b64);
-  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-}
 
 function options() {
   // No path: the text is judged as a card whatever the settings' `paths` say.

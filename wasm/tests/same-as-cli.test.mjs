@@ -234,3 +234,9 @@ test("npm pack, npm install, require(): the package a hub installs", () => {
     assert.ok(fs.existsSync(path.join(dir, "node_modules/modelcard-review", f)), f);
   }
 });
+
+test("defaultTemplate: the template `modelcard-review template` prints without a config", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mcr-template-"));
+  const out = execFileSync(bin, ["template"], { cwd: dir, encoding: "utf8" });
+  assert.equal(pkg.defaultTemplate(), out);
+});
